@@ -1,0 +1,16 @@
+/**
+ * An error the user can act on: bad input, bad usage, bad config. The CLI prints its message as
+ * one line on stderr and exits with code 2. Anything else that escapes is an internal error,
+ * also exit 2 with one line, but phrased as a bug.
+ */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** `file: line N: message`, the shape every input error takes when it has a place. */
+export function inputErrorAt(file: string, line: number | null, message: string): InputError {
+  return new InputError(line === null ? `${file}: ${message}` : `${file}: line ${line}: ${message}`);
+}

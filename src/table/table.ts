@@ -1,0 +1,67 @@
+/**
+ * The columnar table every stage works on. One typed array per column, no row objects.
+ * Row i is the i-th data record of the file (0-based, header excluded, blank lines skipped).
+ */
+
+/** Code stored in a text column for a missing cell. */
+export const MISSING_CODE = 0xffffffff;
+
+export interface NumericColumn {
+  readonly kind: 'numeric';
+  readonly name: string;
+  /** NaN marks a missing cell; ±Infinity is a real (overflowed) value, e.g. `1e309`. */
+  readonly values: Float64Array;
+  readonly missingCount: number;
+}
+
+export interface TextColumn {
+  readonly kind: 'text';
+  readonly name: string;
+  /** Index into `dictionary`, or MISSING_CODE. */
+  readonly codes: Uint32Array;
+  /** Distinct values in order of first appearance. */
+  readonly dictionary: readonly string[];
+  readonly missingCount: number;
+}
+
+export type Column = NumericColumn | TextColumn;
+
+export interface Table {
+  readonly rowCount: number;
+  readonly columns: readonly Column[];
+}
+
+export interface SourceInfo {
+  readonly path: string;
+  /** Bytes of the file as stored (compressed size for .gz). */
+  readonly bytes: number;
+  /** sha256 of the file as stored, hex. */
+  readonly sha256: string;
+  readonly compressed: boolean;
+  readonly delimiter: string;
+  /** How the delimiter was chosen: given by the user, detected, or detected with doubt. */
+  readonly delimiterSource: 'option' | 'detected' | 'guessed';
+  readonly encoding: 'utf8' | 'latin1';
+  readonly hadBom: boolean;
+  readonly blankLinesSkipped: number;
+  /** Things the reader decided that a reviewer should know (renamed headers, doubtful delimiter). */
+  readonly warnings: readonly string[];
+}
+
+export interface LoadedTable extends Table {
+  readonly source: SourceInfo;
+}
+
+export function isMissing(column: Column, row: number): boolean {
+  return column.kind === 'numeric' ? Number.isNaN(column.values[row]) : column.codes[row] === MISSING_CODE;
+}
+
+/** The cell as the report shows it: a number for numeric columns, a string for text, null when missing. */
+export function cellValue(column: Column, row: number): number | string | null {
+  if (column.kind === 'numeric') {
+    const value = column.values[row];
+    return Number.isNaN(value) ? null : value;
+  }
+  const code = column.codes[row];
+  return code === MISSING_CODE ? null : column.dictionary[code];
+}
