@@ -1,0 +1,75 @@
+/**
+ * Loads a CSV/TSV file (optionally gzip-compressed) into the columnar table in one streaming
+ * pass. Only the columns are held in memory, never the file.
+ *
+ * Decisions (details in the modules named):
+ * - dialect: RFC 4180 with LF, CRLF or lone CR line ends, UTF-8 BOM stripped (tokenizer.ts);
+ * - delimiter among , ; tab | detected from the first 64 KiB (delimiter.ts);
+ * - header names trimmed, empty and duplicate names renamed with a warning (header-names.ts);
+ * - number grammar, identifiers and missing-value tokens (cell-parser.ts);
+ * - column typing in one pass (column-builder.ts);
+ * - limits: field size (--max-field-bytes, 64 MiB), columns (--max-columns, 20000),
+ *   decompressed size (--max-decompressed-bytes, 16 GiB, plus a 1000x ratio guard past 1 GiB
+ *   that an explicit limit replaces).
+ */
+import { InputError } from '../errors.js';
+import type { LoadedTable } from '../table/table.js';
+import { DEFAULT_CHUNK_SIZE, fileChunks, fileSize } from './byte-source.js';
+import { readCsv, type CsvReadOptions } from './read-csv.js';
+import { TableBuilder } from './table-builder.js';
+
+export interface LoadOptions {
+  /** `,` `;` `|` `\t` (or `tab`), any single ASCII character; detected when absent. */
+  delimiter?: string;
+  encoding?: 'utf8' | 'latin1';
+  /** Default 64 MiB. */
+  maxFieldBytes?: number;
+  /** Default 20000. */
+  maxColumns?: number;
+  /** Default 16 GiB, plus a ratio guard (over 1 GiB and over 1000x the compressed bytes). */
+  maxDecompressedBytes?: number;
+  /** Bytes per read, default 1 MiB. */
+  chunkSize?: number;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export async function loadTable(path: string, options: LoadOptions = {}): Promise<LoadedTable> {
+  const totalBytes = await fileSize(path);
+  const chunks = fileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  return parseCsvChunks(chunks, { ...options, path, totalBytes });
+}
+
+/**
+ * The same as loadTable, from stored bytes in any chunking (gzip detected from the bytes).
+ * `path` is only used in messages and in `source.path`.
+ */
+export async function parseCsvChunks(
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  options: LoadOptions & { path: string; totalBytes?: number },
+): Promise<LoadedTable> {
+  let builder: TableBuilder | null = null;
+  const read = await readCsv(chunks, options satisfies CsvReadOptions, (dialect, hint) => {
+    builder = new TableBuilder(options.path, dialect.encoding, hint.estimatedRecords);
+    return builder;
+  });
+  const table = builder as TableBuilder | null;
+  if (table === null || !table.hasHeader) throw new InputError(`${options.path}: the file is empty`);
+  if (table.rows === 0) throw new InputError(`${options.path}: no data rows (only a header)`);
+  const { dialect } = read;
+  return {
+    rowCount: table.rows,
+    columns: table.columnsBuilt(),
+    source: {
+      path: options.path,
+      bytes: read.storedBytes,
+      sha256: read.sha256,
+      compressed: read.compressed,
+      delimiter: String.fromCharCode(dialect.delimiter),
+      delimiterSource: dialect.delimiterSource,
+      encoding: dialect.encoding,
+      hadBom: dialect.bom.length > 0,
+      blankLinesSkipped: read.blankLines,
+      warnings: [...read.warnings, ...table.warnings, ...table.columnWarnings()],
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * The one pass every CSV reader shares: stored bytes (hashed, maybe gunzipped) → text checks
+ * (NUL, UTF-8) → BOM and delimiter decided from the first 64 KiB → tokenizer → a sink.
+ */
+import { InputError } from '../errors.js';
+import { DEFAULT_CHUNK_SIZE, newStoredBytesInfo, textBytes } from './byte-source.js';
+import { DETECTION_SAMPLE_BYTES, delimiterFromOption, detectDelimiter, type DelimiterChoice } from './delimiter.js';
+import { TextCheck } from './text-check.js';
+import { CsvTokenizer, type CsvSink } from './tokenizer.js';
+
+export const DEFAULT_MAX_FIELD_BYTES = 64 * 2 ** 20;
+export const DEFAULT_MAX_COLUMNS = 20000;
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+export interface CsvReadOptions {
+  /** Shown in messages; the bytes come from the chunks given to readCsv. */
+  readonly path: string;
+  /** `,` `;` `|` `\t` (or `tab`), any single ASCII character; detected when absent. */
+  readonly delimiter?: string;
+  readonly encoding?: 'utf8' | 'latin1';
+  readonly maxFieldBytes?: number;
+  readonly maxColumns?: number;
+  readonly maxDecompressedBytes?: number;
+  readonly chunkSize?: number;
+  readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Size of the stored input when known (for onProgress). */
+  readonly totalBytes?: number;
+}
+
+export interface CsvDialect {
+  readonly delimiter: number;
+  readonly delimiterSource: DelimiterChoice['source'];
+  readonly encoding: 'utf8' | 'latin1';
+  /** The UTF-8 byte order mark that was stripped, or an empty buffer. */
+  readonly bom: Buffer;
+}
+
+export interface CsvReadResult {
+  readonly dialect: CsvDialect;
+  readonly storedBytes: number;
+  /** sha256 of the stored bytes, hex; empty when reading stopped early. */
+  readonly sha256: string;
+  readonly compressed: boolean;
+  readonly blankLines: number;
+  readonly warnings: readonly string[];
+}
+
+/** What is known before the records are read, for sinks that preallocate. */
+export interface CsvSizeHint {
+  /** A rough guess of the number of records (0 when unknown, e.g. for gzip input). */
+  readonly estimatedRecords: number;
+}
+
+/** A sink that also sees each text chunk (with its offset) before the tokenizer does. */
+export interface CsvConsumer extends CsvSink {
+  beginChunk?(buf: Buffer, offset: number): void;
+}
+
+/** Thrown by a sink that has all it wants: readCsv then returns normally. */
+export class StopReading extends Error {
+  constructor() {
+    super('stop reading');
+  }
+}
+
+export async function readCsv(
+  stored: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  options: CsvReadOptions,
+  makeSink: (dialect: CsvDialect, hint: CsvSizeHint) => CsvConsumer,
+): Promise<CsvReadResult> {
+  const encoding = options.encoding ?? 'utf8';
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const info = newStoredBytesInfo();
+  const check = new TextCheck(options.path, encoding === 'utf8');
+  const head: Buffer[] = [];
+  let headLength = 0;
+  let reader: ChunkReader | null = null;
+  let stopped = false;
+  try {
+    for await (const chunk of textBytes(stored, { ...options, chunkSize }, info)) {
+      check.check(chunk);
+      if (reader !== null) {
+        reader.push(chunk);
+        continue;
+      }
+      head.push(chunk);
+      headLength += chunk.length;
+      if (headLength >= DETECTION_SAMPLE_BYTES) {
+        reader = startReading(Buffer.concat(head), false, options, encoding, info.compressed, makeSink);
+        reader.pushHead();
+      }
+    }
+    check.finish();
+    if (reader === null) {
+      reader = startReading(Buffer.concat(head), true, options, encoding, info.compressed, makeSink);
+      reader.pushHead();
+    }
+    reader.finish();
+  } catch (error) {
+    if (!(error instanceof StopReading) || reader === null) throw error;
+    stopped = true;
+  }
+  return {
+    dialect: reader.dialect,
+    storedBytes: info.bytes,
+    sha256: stopped ? '' : info.hash.digest('hex'),
+    compressed: info.compressed,
+    blankLines: reader.tokenizer.blankLines,
+    warnings: reader.warning === null ? [] : [reader.warning],
+  };
+}
+
+interface ChunkReader {
+  readonly dialect: CsvDialect;
+  readonly tokenizer: CsvTokenizer;
+  readonly warning: string | null;
+  /** Feeds the text read for detection (BOM removed). */
+  pushHead(): void;
+  push(chunk: Buffer): void;
+  finish(): void;
+}
+
+function startReading(
+  head: Buffer,
+  isWholeText: boolean,
+  options: CsvReadOptions,
+  encoding: 'utf8' | 'latin1',
+  compressed: boolean,
+  makeSink: (dialect: CsvDialect, hint: CsvSizeHint) => CsvConsumer,
+): ChunkReader {
+  const hasBom = encoding === 'utf8' && head.subarray(0, 3).equals(UTF8_BOM);
+  const text = hasBom ? head.subarray(3) : head;
+  const choice =
+    options.delimiter === undefined
+      ? detectDelimiter(text.subarray(0, DETECTION_SAMPLE_BYTES), isWholeText)
+      : delimiterFromOption(options.delimiter);
+  const dialect: CsvDialect = {
+    delimiter: choice.delimiter,
+    delimiterSource: choice.source,
+    encoding,
+    bom: hasBom ? UTF8_BOM : Buffer.alloc(0),
+  };
+  const totalBytes = compressed || isWholeText ? text.length : (options.totalBytes ?? 0);
+  const sink = makeSink(dialect, { estimatedRecords: estimateRecords(text, totalBytes) });
+  const tokenizer = new CsvTokenizer(
+    {
+      path: options.path,
+      delimiter: choice.delimiter,
+      maxFieldBytes: positiveLimit(options.maxFieldBytes, DEFAULT_MAX_FIELD_BYTES, '--max-field-bytes'),
+      maxColumns: positiveLimit(options.maxColumns, DEFAULT_MAX_COLUMNS, '--max-columns'),
+    },
+    sink,
+  );
+  let offset = 0;
+  const push = (chunk: Buffer): void => {
+    sink.beginChunk?.(chunk, offset);
+    offset += chunk.length;
+    tokenizer.push(chunk);
+  };
+  const pushHead = (): void => {
+    if (text.length > 0) push(text);
+  };
+  return { dialect, tokenizer, warning: choice.warning, pushHead, push, finish: () => tokenizer.finish() };
+}
+
+function positiveLimit(value: number | undefined, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new InputError(`${option} must be a positive whole number (got ${value})`);
+  return value;
+}
+
+/** Records in `totalBytes` of text, judged from the line ends in the sample. */
+function estimateRecords(sample: Buffer, totalBytes: number): number {
+  if (totalBytes === 0 || sample.length === 0) return 0;
+  let lineEnds = 0;
+  for (let at = sample.indexOf(0x0a); at !== -1; at = sample.indexOf(0x0a, at + 1)) lineEnds++;
+  if (lineEnds === 0) for (let at = sample.indexOf(0x0d); at !== -1; at = sample.indexOf(0x0d, at + 1)) lineEnds++;
+  return Math.ceil((totalBytes / sample.length) * Math.max(lineEnds, 1));
+}
