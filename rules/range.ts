@@ -1,0 +1,171 @@
+/**
+ * range: numeric values outside plausible bounds.
+ *
+ * Bounds, strongest first:
+ * 1. the user's constraints (`columns: { NAME: { min, max } }` in audit.config.ts): high;
+ * 2. semantic domains that hold in any dataset, decided from the column name and confirmed by
+ *    the column's bulk (see SEMANTIC_DOMAINS): high, because the value is impossible;
+ * 3. the baseline's observed range widened by `baselineMargin` of its span: medium;
+ * 4. robust bounds from the data itself (quartiles +- `iqrFactor` x IQR): info, since heavy tails
+ *    are natural (amounts, counts) and a reviewer cannot act on them.
+ * Non-finite numbers (1e309 read as Infinity) are always reported (medium).
+ * The evidence lists the offending values with their counts and class mix, so that a repeated
+ * impossible value in one class (a planted trigger) stands out; the trigger search takes it up.
+ * Fix: correct or drop the rows; block such values at the source (an API that accepts AGE=999 is
+ * the way in).
+ */
+import { defineRule } from '../src/engine/rule.js';
+import type { FindingDraft, Severity } from '../src/engine/finding.js';
+import { formatNumber, percent, round } from '../src/detect/describe.js';
+import type { Dataset } from '../src/engine/rule.js';
+
+interface Domain {
+  /** Tested against the column name. */
+  name: RegExp;
+  unless?: RegExp;
+  min: number;
+  max: number;
+  what: string;
+}
+
+/**
+ * Domains that hold for any dataset. Kept small on purpose: each entry must be true everywhere.
+ * A domain applies only when the column's quartiles lie inside it; otherwise the name means
+ * something else (an "age" in months).
+ */
+export const SEMANTIC_DOMAINS: readonly Domain[] = [
+  { name: /(^|[^a-z])age([^a-z]|$)|^age/i, unless: /month|day|week|hour|minute|second|days|mo$/i, min: 0, max: 125, what: 'an age in years' },
+  { name: /percent|pct|percentage/i, min: 0, max: 100, what: 'a percentage' },
+  { name: /(^|[^a-z])(count|num|qty|quantity)([^a-z]|$)|_count$|^n_/i, min: 0, max: Infinity, what: 'a count' },
+];
+
+export default defineRule({
+  id: 'range',
+  title: 'Values outside plausible bounds',
+  docs: 'Numbers outside user constraints, semantic domains (an age cannot be 999), the baseline range, or far outside the bulk of the data.',
+  defaults: {
+    constraints: {} as Record<string, { min?: number; max?: number }>,
+    baselineMargin: 0.5,
+    iqrFactor: 10,
+  },
+  check(context) {
+    const { candidate, baseline, options } = context;
+    const findings: FindingDraft[] = [];
+    for (const column of candidate.schema.featureColumns) {
+      const col = candidate.table.columns[column];
+      if (col.kind !== 'numeric') continue;
+      const sorted = sortedPresent(col.values);
+      if (sorted.length === 0) continue;
+      const constraint = lookup(options.constraints, col.name);
+      const domain = constraint ? null : semanticDomain(col.name, sorted);
+      const baseColumn = baseline ? context.baselineColumnOf(column) : -1;
+      const baseValues = baseColumn >= 0 && baseline!.table.columns[baseColumn].kind === 'numeric' ? sortedPresent((baseline!.table.columns[baseColumn] as { values: Float64Array }).values) : null;
+      let bounds: { min: number; max: number; source: string; severity: Severity; what: string };
+      if (constraint) {
+        bounds = { min: constraint.min ?? -Infinity, max: constraint.max ?? Infinity, source: 'config', severity: 'high', what: 'the configured constraint' };
+      } else if (domain) {
+        bounds = { min: domain.min, max: domain.max, source: 'semantic', severity: 'high', what: domain.what };
+      } else if (baseValues && baseValues.length > 0) {
+        const span = baseValues[baseValues.length - 1] - baseValues[0];
+        const margin = options.baselineMargin * Math.max(span, Math.abs(baseValues[0]) * 0.01, 1e-9);
+        bounds = { min: baseValues[0] - margin, max: baseValues[baseValues.length - 1] + margin, source: 'baseline', severity: 'medium', what: "the baseline's range" };
+      } else {
+        const q1 = quantile(sorted, 0.25);
+        const q3 = quantile(sorted, 0.75);
+        const iqr = q3 - q1;
+        if (!(iqr > 0)) continue;
+        bounds = { min: q1 - options.iqrFactor * iqr, max: q3 + options.iqrFactor * iqr, source: 'data', severity: 'info', what: 'the bulk of the data' };
+      }
+      const finding = outsideFinding(candidate, column, bounds);
+      if (finding) findings.push(finding);
+      const nonFinite = nonFiniteFinding(candidate, column);
+      if (nonFinite) findings.push(nonFinite);
+    }
+    return findings;
+  },
+});
+
+function outsideFinding(
+  candidate: Dataset,
+  column: number,
+  bounds: { min: number; max: number; source: string; severity: Severity; what: string },
+): FindingDraft | null {
+  const col = candidate.table.columns[column] as { name: string; values: Float64Array };
+  const rows: number[] = [];
+  const valueCounts = new Map<number, number>();
+  for (let row = 0; row < col.values.length; row++) {
+    const v = col.values[row];
+    if (!Number.isFinite(v)) continue;
+    if (v < bounds.min || v > bounds.max) {
+      rows.push(row);
+      valueCounts.set(v, (valueCounts.get(v) ?? 0) + 1);
+    }
+  }
+  if (rows.length === 0) return null;
+  const top = [...valueCounts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const [topValue, topCount] = top[0];
+  const label = candidate.schema.label;
+  const classMix: Record<string, number> = {};
+  if (label) for (const row of rows) if (label.y[row] >= 0) classMix[label.classes[label.y[row]]] = (classMix[label.classes[label.y[row]]] ?? 0) + 1;
+  const lo = Math.min(...valueCounts.keys());
+  const hi = Math.max(...valueCounts.keys());
+  const shown = top.slice(0, 3).map(([v, c]) => `${formatNumber(v)} (${c})`).join(', ');
+  return {
+    severity: bounds.severity,
+    column: col.name,
+    value: topCount > rows.length / 2 ? topValue : null,
+    message: `${rows.length} values of ${col.name} lie outside ${bounds.what} [${formatNumber(bounds.min)}, ${formatNumber(bounds.max)}]: ${shown}${top.length > 3 ? ', ...' : ''}.`,
+    rows,
+    evidence: {
+      boundsSource: bounds.source,
+      min: bounds.min,
+      max: bounds.max,
+      observedRange: [lo, hi],
+      distinctValues: top.length,
+      topValues: top.slice(0, 10).map(([value, count]) => ({ value, count })),
+      classMix: Object.entries(classMix).map(([cls, count]) => ({ class: cls, count, share: round(count / rows.length) })),
+      share: round(rows.length / candidate.table.rowCount),
+      shareText: percent(rows.length / candidate.table.rowCount),
+    },
+  };
+}
+
+function nonFiniteFinding(candidate: Dataset, column: number): FindingDraft | null {
+  const col = candidate.table.columns[column] as { name: string; values: Float64Array };
+  const rows: number[] = [];
+  for (let row = 0; row < col.values.length; row++) if (col.values[row] === Infinity || col.values[row] === -Infinity) rows.push(row);
+  if (rows.length === 0) return null;
+  return {
+    severity: 'medium',
+    column: col.name,
+    message: `${rows.length} values of ${col.name} are too large to be a number (read as infinity, e.g. 1e309).`,
+    rows,
+    evidence: { nonFinite: rows.length },
+  };
+}
+
+function semanticDomain(name: string, sorted: Float64Array): Domain | null {
+  for (const domain of SEMANTIC_DOMAINS) {
+    if (!domain.name.test(name) || domain.unless?.test(name)) continue;
+    // The bulk (quartiles) must fit the domain; the tails are what we are checking.
+    if (quantile(sorted, 0.25) >= domain.min && quantile(sorted, 0.75) <= domain.max) return domain;
+  }
+  return null;
+}
+
+function lookup(constraints: Record<string, { min?: number; max?: number }>, name: string): { min?: number; max?: number } | null {
+  return Object.prototype.hasOwnProperty.call(constraints, name) ? constraints[name] : null;
+}
+
+function sortedPresent(values: Float64Array): Float64Array {
+  const present: number[] = [];
+  for (const v of values) if (Number.isFinite(v)) present.push(v);
+  return Float64Array.from(present).sort();
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  const position = q * (sorted.length - 1);
+  const lo = Math.floor(position);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - lo);
+}

@@ -1,0 +1,155 @@
+/**
+ * The audit pipeline: load -> schema -> rules -> models and triggers -> score -> Report.
+ * Pure of any printing: the CLI and the renderers sit on top.
+ */
+import { loadTable, type LoadOptions } from './load/load-table.js';
+import { inferSchema, type Schema } from './schema/schema.js';
+import { DatasetStats } from './engine/stats.js';
+import type { Dataset, RuleSettings } from './engine/rule.js';
+import { addUserRules, loadBuiltinRules } from './engine/registry.js';
+import { runRules } from './engine/run-rules.js';
+import { compareFindings, severityRank, sortedUniqueRows, type Finding } from './engine/finding.js';
+import { scoreFindings } from './report/score.js';
+import type { Report } from './report/report.js';
+import type { AuditConfig } from './config.js';
+import type { LoadedTable } from './table/table.js';
+import { runModelStage } from './model/stage.js';
+import { TOOL_NAME, TOOL_VERSION } from './version.js';
+
+export interface AuditOptions {
+  candidate: string;
+  baseline?: string;
+  label?: string;
+  config?: AuditConfig;
+  rulePaths?: readonly string[];
+  seed?: number;
+  /** Train the reference forests and search for triggers (default on when there is a label). */
+  model?: boolean;
+  load?: LoadOptions;
+  onStage?: (stage: string) => void;
+  now?: () => Date;
+}
+
+export const DEFAULT_SEED = 42;
+
+export async function runAudit(options: AuditOptions): Promise<Report> {
+  const timings: Record<string, number> = {};
+  const time = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
+    options.onStage?.(stage);
+    const started = performance.now();
+    const result = await work();
+    timings[stage] = Math.round(performance.now() - started);
+    return result;
+  };
+  const config = options.config ?? {};
+  const candidateTable = await time('load', () => loadTable(options.candidate, options.load));
+  const baselineTable = options.baseline ? await time('loadBaseline', () => loadTable(options.baseline!, options.load)) : null;
+
+  const labelName = options.label ?? config.label;
+  const labelSource = options.label !== undefined ? 'option' : 'config';
+  const { candidate, baseline, notes } = await time('schema', () =>
+    buildDatasets(candidateTable, baselineTable, labelName, labelSource, config),
+  );
+
+  const rules = await loadBuiltinRules();
+  if (options.rulePaths?.length) await addUserRules(rules, options.rulePaths);
+  const settings = ruleSettings(config);
+  const ruleRun = await time('rules', () => runRules(rules, candidate, baseline, settings));
+  timings.ruleDetails = 0;
+
+  const seed = options.seed ?? DEFAULT_SEED;
+  const modelEnabled = (options.model ?? config.model?.enabled ?? true) && candidate.schema.label !== null;
+  const modelStage = modelEnabled
+    ? await time('models', () => runModelStage({ candidate, baseline, findings: ruleRun.findings, seed, config }))
+    : null;
+  if (!modelEnabled) notes.push(candidate.schema.label ? 'Model checks were turned off.' : 'Model checks need a label column.');
+
+  const findings: Finding[] = [...ruleRun.findings, ...(modelStage?.findings ?? [])].sort(compareFindings);
+  const triggers = modelStage?.triggers ?? [];
+  const score = scoreFindings(findings);
+  const suspicious: number[] = [];
+  for (const finding of findings) if (severityRank(finding.severity) >= severityRank('high')) suspicious.push(...finding.rows);
+  for (const trigger of triggers) suspicious.push(...trigger.rows);
+  delete timings.ruleDetails;
+
+  const label = candidate.schema.label;
+  const source = candidateTable.source;
+  return {
+    schemaVersion: 1,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    generatedAt: (options.now?.() ?? new Date()).toISOString(),
+    candidate: summary(candidateTable),
+    baseline: baselineTable ? summary(baselineTable) : null,
+    label: label
+      ? { column: label.name, source: label.source, classes: [...label.classes], reason: label.reason, classCounts: [...label.classCounts] }
+      : null,
+    verdict: score.verdict,
+    trustScore: score.trustScore,
+    counts: score.counts,
+    findings,
+    triggers,
+    suspiciousRows: sortedUniqueRows(suspicious),
+    model: modelStage?.model ?? { enabled: false },
+    timings: { ...timings, ...prefixed('rule:', ruleRun.timings) },
+    scoring: score.items,
+    schema: candidate.schema.columns.map((c) => ({ name: c.name, kind: c.kind, reason: c.reason, distinct: c.distinct, missing: c.missing })),
+    input: {
+      delimiter: source.delimiter,
+      delimiterSource: source.delimiterSource,
+      encoding: source.encoding,
+      compressed: source.compressed,
+      blankLinesSkipped: source.blankLinesSkipped,
+      warnings: [...source.warnings],
+    },
+    errors: [...ruleRun.errors, ...(modelStage?.errors ?? [])],
+    notes: [...notes, ...candidate.schema.notes, ...ruleRun.skipped.map((s) => `Rule ${s.rule} skipped: ${s.reason}.`), ...(modelStage?.notes ?? [])],
+  };
+}
+
+function buildDatasets(
+  candidateTable: LoadedTable,
+  baselineTable: LoadedTable | null,
+  labelName: string | undefined,
+  labelSource: 'option' | 'config',
+  config: AuditConfig,
+): { candidate: Dataset; baseline: Dataset | null; notes: string[] } {
+  const notes: string[] = [];
+  const schema = inferSchema(candidateTable, { label: labelName, labelSource, identifiers: config.identifiers });
+  const candidate = dataset(candidateTable, schema);
+  if (!baselineTable) return { candidate, baseline: null, notes };
+  const baseLabel = schema.label && baselineTable.columns.some((c) => c.name === schema.label!.name) ? schema.label.name : undefined;
+  if (schema.label && !baseLabel) notes.push(`The baseline has no column '${schema.label.name}'; label comparisons with the baseline were skipped.`);
+  const identifiers = [
+    ...(config.identifiers ?? []),
+    ...schema.columns.filter((c) => c.kind === 'identifier').map((c) => c.name),
+  ];
+  const baseSchema = inferSchema(baselineTable, { label: baseLabel, labelSource, identifiers });
+  // The baseline's features follow the candidate's: a column is a feature in both or in neither.
+  const candidateFeatures = new Set(schema.featureColumns.map((i) => schema.columns[i].name));
+  const aligned: Schema = {
+    ...baseSchema,
+    featureColumns: baseSchema.columns.filter((c) => candidateFeatures.has(c.name) && c.index !== baseSchema.label?.column).map((c) => c.index),
+  };
+  return { candidate, baseline: dataset(baselineTable, aligned), notes };
+}
+
+function dataset(table: LoadedTable, schema: Schema): Dataset {
+  return { table, schema, stats: new DatasetStats(table, schema) };
+}
+
+function ruleSettings(config: AuditConfig): Map<string, RuleSettings> {
+  const settings = new Map<string, RuleSettings>(Object.entries(config.rules ?? {}));
+  if (config.columns) {
+    const range = settings.get('range') ?? {};
+    settings.set('range', { ...range, options: { ...(range.options ?? {}), constraints: config.columns } });
+  }
+  return settings;
+}
+
+function summary(table: LoadedTable) {
+  return { path: table.source.path, rows: table.rowCount, columns: table.columns.length, sha256: table.source.sha256 };
+}
+
+function prefixed(prefix: string, values: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [prefix + k, v]));
+}

@@ -1,0 +1,58 @@
+/** Plain-words descriptions and evidence objects for spikes, shared by the rule and the trigger search. */
+import type { Dataset } from '../engine/rule.js';
+import { log10P } from '../stats/tails.js';
+import type { Spike } from './spikes.js';
+
+export function formatValue(value: number | string): string {
+  return typeof value === 'number' ? formatNumber(value) : `'${value}'`;
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return String(value);
+  return String(Math.round(value * 1e6) / 1e6);
+}
+
+export function formatRange(range: [number, number]): string {
+  return `${formatNumber(range[0])}..${formatNumber(range[1])}`;
+}
+
+export function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+export function describeSpike(dataset: Dataset, spike: Spike): string {
+  const column = dataset.table.columns[spike.column].name;
+  const label = dataset.schema.label!;
+  const where = spike.range ? `${column} in ${formatRange(spike.range)}` : `${column} = ${formatValue(spike.value)}`;
+  const expected = spike.reference === 'baseline' ? 'the baseline suggests' : 'its neighbouring values suggest';
+  return (
+    `${where}: ${spike.classCount} rows with ${label.name} = ${label.classes[spike.targetClass]} ` +
+    `(${percent(spike.classShare)} of its ${spike.total} rows) where ${expected} about ${Math.round(spike.expectedClassCount)}.`
+  );
+}
+
+export function spikeEvidence(dataset: Dataset, spike: Spike): Record<string, unknown> {
+  const label = dataset.schema.label!;
+  return {
+    targetClass: label.classes[spike.targetClass],
+    range: spike.range,
+    reference: spike.reference,
+    rowsInClass: spike.classCount,
+    rowsWithValue: spike.total,
+    expectedInClass: round(spike.expectedClassCount),
+    expectedWithValue: round(spike.expectedTotal),
+    ratio: round(spike.ratio),
+    classShare: round(spike.classShare),
+    expectedClassShare: round(spike.expectedShare),
+    excessPurity: round(spike.purity),
+    log10PClassMix: log10P(spike.logP),
+    log10PCount: log10P(spike.countLogP),
+  };
+}
+
+export function round(value: number, digits = 4): number {
+  if (!Number.isFinite(value)) return value;
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,610 @@
+/**
+ * Per-class histogram spikes: values (or narrow intervals) whose count in one class far exceeds
+ * what the baseline, or the column's own neighbouring values, lead us to expect, and whose excess
+ * rows sit almost all in that class. This is the statistical core shared by the `class-spike`
+ * rule and the trigger search.
+ *
+ * Expected counts:
+ * - with a baseline holding the column: the baseline's count of the same value in the same class,
+ *   scaled by the files' sizes; tested as a binomial split of the value's rows between the files.
+ * - without one, for ordered numeric columns: the median count (per class) of nearby distinct
+ *   values of the same "roundness" (people write round numbers: 50000 is compared with 40000 and
+ *   60000, not with 50013), tested on the log scale against the neighbours' own robust spread and,
+ *   conservatively, as a Poisson excess; the less significant of the two is kept.
+ * - categorical columns without a baseline have no label-free expectation and are left to the
+ *   near-duplicate rule and the model checks.
+ * Every (value, class) tested counts toward one Bonferroni correction.
+ */
+import type { Dataset } from '../engine/rule.js';
+import { logBinomialUpper, logBonferroni, logNormalUpper, logPoissonUpper } from '../stats/tails.js';
+
+export interface SpikeOptions {
+  /** Fewest rows of the value in the target class before it is tested. */
+  minCount: number;
+  /** Family-wise false-alarm rate across every (value, class) tested. */
+  alpha: number;
+  /** Count ratio over the expectation, with and without a baseline. */
+  minRatioWithBaseline: number;
+  minRatioWithoutBaseline: number;
+  /** Stage 1: ratio of the value's total count over its expectation, with and without a baseline. */
+  minTotalRatioWithBaseline: number;
+  minTotalRatioWithoutBaseline: number;
+  /** Share of the value's excess rows that must fall in the target class. */
+  minExcessPurity: number;
+  /** The value's share of the target class must close at least this part of the gap from the prior to 1. */
+  minSkew: number;
+  /** Values holding more than this share of their column are natural modes, not spikes. */
+  maxValueShare: number;
+  /** Intervals holding more than this share of their column are the bulk of the distribution, not spikes. */
+  maxIntervalShare: number;
+  /** Distinct values needed to treat a numeric column as ordered (neighbour comparison, intervals). */
+  minDistinctOrdered: number;
+  /** Same-roundness neighbours looked at on each side. */
+  neighbours: number;
+  /** Interval widths as fractions of the column's interquartile range (kept narrow: the neighbours must stay local). */
+  intervalWidths: number[];
+}
+
+/** Pseudo-rows of the prior mixed into a value's expected class mix (smoothing for rare values). */
+const PRIOR_WEIGHT = 5;
+
+export const DEFAULT_SPIKE_OPTIONS: SpikeOptions = {
+  minCount: 8,
+  alpha: 1e-3,
+  minRatioWithBaseline: 2,
+  minRatioWithoutBaseline: 3,
+  minTotalRatioWithBaseline: 1.25,
+  minTotalRatioWithoutBaseline: 1.5,
+  minExcessPurity: 0.55,
+  minSkew: 0.25,
+  maxValueShare: 0.5,
+  maxIntervalShare: 0.1,
+  minDistinctOrdered: 20,
+  neighbours: 6,
+  intervalWidths: [1 / 40, 1 / 10],
+};
+
+export interface Spike {
+  column: number;
+  kind: 'value' | 'interval';
+  /** The value, or for an interval the value at its centre of mass. */
+  value: number | string;
+  /** Inclusive bounds of the target-class rows for an interval; null for a single value. */
+  range: [number, number] | null;
+  targetClass: number;
+  /** Rows of the value (or interval) in the target class, and in all classes. */
+  classCount: number;
+  total: number;
+  expectedClassCount: number;
+  expectedTotal: number;
+  ratio: number;
+  /** Share of the excess rows that are in the target class. */
+  purity: number;
+  /** Share of the value's rows in the target class, and that class's share overall. */
+  classShare: number;
+  prior: number;
+  /** The class share expected for this value (baseline or neighbours, pulled toward the prior). */
+  expectedShare: number;
+  /** Stage 2: log p-value of the class mix; stage 1: of the value's total count. */
+  logP: number;
+  countLogP: number;
+  reference: 'baseline' | 'neighbours';
+  /** Rows carrying the value (or a value in the range) and the target class. */
+  rows: Uint32Array;
+}
+
+interface Cell {
+  kind: 'value' | 'interval';
+  value: number | string;
+  range: [number, number] | null;
+  classCounts: number[];
+  expected: number[];
+  /** Class counts of the reference rows (baseline's same value, or the neighbours pooled): the expected mix. */
+  referenceMix: number[];
+  /** Per class: log p of the class's count against its own expectation (a per-class histogram spike). */
+  classLogP: number[];
+  /** Stage 1, label-free: the value's count over all classes against its expectation. */
+  expectedTotal: number;
+  totalLogP: number;
+  reference: 'baseline' | 'neighbours';
+  member: (row: number) => boolean;
+}
+
+export function findSpikes(
+  candidate: Dataset,
+  baseline: Dataset | null,
+  baselineColumnOf: (column: number) => number,
+  options: SpikeOptions = DEFAULT_SPIKE_OPTIONS,
+  columns: readonly number[] = candidate.schema.featureColumns,
+  twinned?: (column: number, cell: { value: number | string; range: [number, number] | null }) => boolean,
+): Spike[] {
+  const label = candidate.schema.label;
+  if (!label || label.classes.length < 2) return [];
+  const labelled = label.classCounts.reduce((a, b) => a + b, 0);
+  const priors = label.classCounts.map((count) => count / Math.max(1, labelled));
+  const cells: { column: number; cell: Cell }[] = [];
+  for (const column of columns) {
+    const baselineColumn = baseline ? baselineColumnOf(column) : -1;
+    const columnCells =
+      baseline && baselineColumn >= 0
+        ? baselineCells(candidate, baseline, column, baselineColumn, options)
+        : neighbourCells(candidate, column, options);
+    for (const cell of columnCells) cells.push({ column, cell });
+  }
+  const stage1Threshold = logBonferroni(options.alpha, cells.length);
+  // Stage 1 (label-free): is the value's count anomalous at all, or do its rows have copies?
+  const classThreshold = logBonferroni(options.alpha, cells.length * priors.length);
+  const screened = cells.filter(({ column, cell }) => {
+    if (twinned?.(column, cell)) return true;
+    const total = sum(cell.classCounts);
+    const ratio = (total + 1) / (cell.expectedTotal + 1);
+    const minRatio = cell.reference === 'baseline' ? options.minTotalRatioWithBaseline : options.minTotalRatioWithoutBaseline;
+    return cell.totalLogP <= stage1Threshold && ratio >= minRatio;
+  });
+  // Stage 2: is the class mix of the screened values skewed? Corrected over the screened ones only.
+  const stage2Threshold = logBonferroni(options.alpha, screened.length * priors.length);
+  const spikes: Spike[] = [];
+  for (const { column, cell } of screened) {
+    const spike = judgeCell(candidate, column, cell, priors, stage2Threshold, options);
+    if (spike) spikes.push(spike);
+  }
+  return dedupe(spikes).sort((a, b) => a.logP - b.logP || b.classCount - a.classCount);
+}
+
+function judgeCell(
+  candidate: Dataset,
+  column: number,
+  cell: Cell,
+  priors: number[],
+  threshold: number,
+  options: SpikeOptions,
+): Spike | null {
+  const total = sum(cell.classCounts);
+  const expectedTotal = cell.expectedTotal;
+  const present = candidate.stats.valueIndex(column).present;
+  if (total > options.maxValueShare * present) return null;
+  const mixTotal = sum(cell.referenceMix);
+  let best: Spike | null = null;
+  for (let t = 0; t < cell.classCounts.length; t++) {
+    const count = cell.classCounts[t];
+    if (count < options.minCount) continue;
+    // Expected class mix of this value: its expectation's mix, pulled toward the prior.
+    const expectedShare = (cell.referenceMix[t] + PRIOR_WEIGHT * priors[t]) / (mixTotal + PRIOR_WEIGHT);
+    const logP = logBinomialUpper(count, total, expectedShare);
+    if (logP > threshold) continue;
+    const expected = cell.expected[t];
+    const minRatio = cell.reference === 'baseline' ? options.minRatioWithBaseline : options.minRatioWithoutBaseline;
+    const ratio = (count + 1) / (expected + 1);
+    if (ratio < minRatio) continue;
+    const excess = count - expected;
+    const purity = Math.min(1, excess / Math.max(total - expectedTotal, excess, 1e-9));
+    if (purity < options.minExcessPurity) continue;
+    const classShare = count / total;
+    if (classShare - expectedShare < options.minSkew * (1 - expectedShare)) continue;
+    if (best && best.logP <= logP) continue;
+    best = {
+      column,
+      kind: cell.kind,
+      value: cell.value,
+      range: cell.range,
+      targetClass: t,
+      classCount: count,
+      total,
+      expectedClassCount: expected,
+      expectedTotal,
+      ratio,
+      purity,
+      classShare,
+      prior: priors[t],
+      expectedShare,
+      logP,
+      countLogP: cell.totalLogP,
+      reference: cell.reference,
+      rows: new Uint32Array(0),
+    };
+  }
+  if (best) {
+    best.rows = collectRows(candidate, column, cell.member, best.targetClass);
+    if (best.kind === 'interval') tightenInterval(candidate, best);
+  }
+  return best;
+}
+
+function collectRows(candidate: Dataset, column: number, member: (row: number) => boolean, targetClass: number): Uint32Array {
+  const y = candidate.schema.label!.y;
+  const rows: number[] = [];
+  for (let row = 0; row < candidate.table.rowCount; row++) if (y[row] === targetClass && member(row)) rows.push(row);
+  return Uint32Array.from(rows);
+}
+
+/** Candidate vs baseline, value by value, for any column kind. */
+function baselineCells(candidate: Dataset, baseline: Dataset, column: number, baselineColumn: number, options: SpikeOptions): Cell[] {
+  const index = candidate.stats.valueIndex(column);
+  const baseIndex = baseline.stats.valueIndex(baselineColumn);
+  const classMap = mapClasses(candidate, baseline);
+  const k = classMap.length;
+  const n = candidate.table.rowCount;
+  const nb = baseline.table.rowCount;
+  const share = n / (n + nb);
+  const scale = n / nb;
+  const baseIdOf = valueLookup(baseIndex.values);
+  const cells: Cell[] = [];
+  const classCountsOf = (id: number): number[] => Array.from(index.classCounts!.subarray(id * k, id * k + k));
+  const baseClassCountsOf = (baseId: number): number[] => {
+    const counts = new Array<number>(k).fill(0);
+    if (baseId < 0 || !baseIndex.classCounts) return counts;
+    const bk = baseline.schema.label!.classes.length;
+    for (let t = 0; t < k; t++) if (classMap[t] >= 0) counts[t] = baseIndex.classCounts[baseId * bk + classMap[t]];
+    return counts;
+  };
+  for (let id = 0; id < index.values.length; id++) {
+    const counts = classCountsOf(id);
+    if (Math.max(...counts) < options.minCount) continue;
+    const baseId = baseIdOf(index.values[id]);
+    const baseCounts = baseClassCountsOf(baseId);
+    const baseTotal = baseId >= 0 ? baseIndex.counts[baseId] : 0;
+    const total = index.counts[id];
+    const ids = index.ids;
+    cells.push({
+      kind: 'value',
+      value: index.values[id],
+      range: null,
+      classCounts: counts,
+      expected: baseCounts.map((m) => m * scale),
+      classLogP: counts.map((c, t) => logBinomialUpper(c, c + baseCounts[t], share)),
+      referenceMix: baseCounts,
+      expectedTotal: baseTotal * scale,
+      totalLogP: logBinomialUpper(total, total + baseTotal, share),
+      reference: 'baseline',
+      member: (row) => ids[row] === id,
+    });
+  }
+  if (index.numeric && index.values.length >= options.minDistinctOrdered) {
+    const baseColumn = baseline.table.columns[baselineColumn];
+    if (baseColumn.kind === 'numeric') {
+      const reverse = new Int32Array(baseline.schema.label?.classes.length ?? 0).fill(-1);
+      classMap.forEach((bt, t) => bt >= 0 && (reverse[bt] = t));
+      const baseLabels = baseline.schema.label?.y ?? new Int32Array(baseColumn.values.length).fill(-1);
+      const baseClass = Int32Array.from(baseLabels, (bt) => (bt >= 0 ? reverse[bt] : -1));
+      cells.push(...intervalCells(candidate, column, options, { values: baseColumn.values, classes: baseClass, share, scale }));
+    }
+  }
+  return cells;
+}
+
+/** Candidate only: each value against its same-roundness neighbours; then narrow intervals against adjacent ones. */
+function neighbourCells(candidate: Dataset, column: number, options: SpikeOptions): Cell[] {
+  const index = candidate.stats.valueIndex(column);
+  if (!index.numeric || index.values.length < options.minDistinctOrdered) return [];
+  const values = index.values as Float64Array;
+  const k = candidate.schema.label!.classes.length;
+  const classCounts = index.classCounts!;
+  const byRoundness = new Map<number, number[]>();
+  for (let id = 0; id < values.length; id++) {
+    const r = roundness(values[id]);
+    const list = byRoundness.get(r);
+    if (list) list.push(id);
+    else byRoundness.set(r, [id]);
+  }
+  const cells: Cell[] = [];
+  const ids = index.ids;
+  for (const list of byRoundness.values()) {
+    for (let p = 0; p < list.length; p++) {
+      const id = list[p];
+      const counts = Array.from(classCounts.subarray(id * k, id * k + k));
+      if (Math.max(...counts) < options.minCount) continue;
+      const before = list.slice(Math.max(0, p - options.neighbours), p);
+      const after = list.slice(p + 1, p + 1 + options.neighbours);
+      const neighbourIds = [...before, ...after];
+      const offsets = [...before.map((_, i) => i - before.length), ...after.map((_, i) => i + 1)];
+      const expected: number[] = [];
+      const classLogP: number[] = [];
+      for (let t = 0; t < k; t++) {
+        const tested = testAgainstNeighbours(counts[t], neighbourIds.map((nid) => classCounts[nid * k + t]), offsets);
+        expected.push(tested.expected);
+        classLogP.push(tested.logP);
+      }
+      const totalTest = testAgainstNeighbours(
+        index.counts[id],
+        neighbourIds.map((nid) => index.counts[nid]),
+        offsets,
+      );
+      cells.push({
+        kind: 'value',
+        value: values[id],
+        range: null,
+        classCounts: counts,
+        expected,
+        classLogP,
+        referenceMix: pooledMix(neighbourIds.map((nid) => Array.from(classCounts.subarray(nid * k, nid * k + k))), k),
+        expectedTotal: totalTest.expected,
+        totalLogP: totalTest.logP,
+        reference: 'neighbours',
+        member: (row) => ids[row] === id,
+      });
+    }
+  }
+  cells.push(...intervalCells(candidate, column, options, null));
+  return cells;
+}
+
+/**
+ * Narrow intervals of an ordered column, at a few widths and two offsets, each compared with the
+ * baseline's count in the same interval or with the intervals around it (skipping the adjacent
+ * ones, which a jittered trigger may spill into).
+ */
+function intervalCells(
+  candidate: Dataset,
+  column: number,
+  options: SpikeOptions,
+  baseline: { values: Float64Array; classes: Int32Array; share: number; scale: number } | null,
+): Cell[] {
+  const col = candidate.table.columns[column];
+  if (col.kind !== 'numeric') return [];
+  const index = candidate.stats.valueIndex(column);
+  const values = index.values as Float64Array;
+  const p1 = quantileOfCounts(values, index.counts, index.present, 0.01);
+  const span = quantileOfCounts(values, index.counts, index.present, 0.75) - quantileOfCounts(values, index.counts, index.present, 0.25);
+  if (!(span > 0) || !Number.isFinite(span)) return [];
+  const y = candidate.schema.label!.y;
+  const k = candidate.schema.label!.classes.length;
+  const gap = typicalGap(values);
+  const cells: Cell[] = [];
+  for (const fraction of options.intervalWidths) {
+    const width = span * fraction;
+    // Bins barely wider than the spacing of the values would compare a value with empty gaps.
+    if (width < 4 * gap) continue;
+    for (const offset of [0, 0.5]) {
+      const origin = p1 - offset * width;
+      const bins = binClassCounts(col.values, y, k, origin, width);
+      const baseBins = baseline ? binClassCounts(baseline.values, baseline.classes, k, origin, width) : null;
+      for (const [bin, counts] of bins) {
+        if (Math.max(...counts) < options.minCount) continue;
+        const lo = origin + bin * width;
+        const hi = lo + width;
+        // A bin whose mass is mostly one value is that value's business, judged above.
+        if (largestValueCountIn(values, index.counts, lo, hi) > 0.5 * sum(counts)) continue;
+        const total = sum(counts);
+        if (total > options.maxIntervalShare * index.present) continue;
+        let expected: number[];
+        let classLogP: number[];
+        let referenceMix: number[];
+        let expectedTotal: number;
+        let totalLogP: number;
+        let reference: Cell['reference'];
+        if (baseline && baseBins) {
+          const base = baseBins.get(bin) ?? new Array<number>(k).fill(0);
+          expected = base.map((m) => m * baseline.scale);
+          classLogP = counts.map((c, t) => logBinomialUpper(c, c + base[t], baseline.share));
+          referenceMix = base;
+          expectedTotal = sum(base) * baseline.scale;
+          totalLogP = logBinomialUpper(total, total + sum(base), baseline.share);
+          reference = 'baseline';
+        } else {
+          const aroundTotals: number[] = [];
+          const offsets: number[] = [];
+          const aroundMixes: number[][] = [];
+          for (let d = 2; d <= options.neighbours + 1; d++) {
+            aroundTotals.push(sum(bins.get(bin - d) ?? [0]), sum(bins.get(bin + d) ?? [0]));
+            offsets.push(-d, d);
+            aroundMixes.push(bins.get(bin - d) ?? [], bins.get(bin + d) ?? []);
+          }
+          referenceMix = pooledMix(aroundMixes, k);
+          const totalTest = testAgainstNeighbours(total, aroundTotals, offsets);
+          expectedTotal = totalTest.expected;
+          totalLogP = totalTest.logP;
+          expected = [];
+          classLogP = [];
+          for (let t = 0; t < k; t++) {
+            const around: number[] = [];
+            for (let d = 2; d <= options.neighbours + 1; d++) around.push(bins.get(bin - d)?.[t] ?? 0, bins.get(bin + d)?.[t] ?? 0);
+            const tested = testAgainstNeighbours(counts[t], around, offsets);
+            expected.push(tested.expected);
+            classLogP.push(tested.logP);
+          }
+          reference = 'neighbours';
+        }
+        cells.push({
+          kind: 'interval',
+          value: NaN,
+          range: [lo, hi],
+          classCounts: counts,
+          expected,
+          classLogP,
+          referenceMix,
+          expectedTotal,
+          totalLogP,
+          reference,
+          member: (row) => Math.floor((col.values[row] - origin) / width) === bin,
+        });
+      }
+    }
+  }
+  return cells;
+}
+
+function pooledMix(mixes: number[][], k: number): number[] {
+  const pooled = new Array<number>(k).fill(0);
+  for (const mix of mixes) for (let t = 0; t < mix.length; t++) pooled[t] += mix[t];
+  return pooled;
+}
+
+function binClassCounts(values: Float64Array, classes: Int32Array, k: number, origin: number, width: number): Map<number, number[]> {
+  const bins = new Map<number, number[]>();
+  for (let row = 0; row < values.length; row++) {
+    const v = values[row];
+    if (!Number.isFinite(v) || classes[row] < 0) continue;
+    const bin = Math.floor((v - origin) / width);
+    let counts = bins.get(bin);
+    if (!counts) bins.set(bin, (counts = new Array<number>(k).fill(0)));
+    counts[classes[row]]++;
+  }
+  return bins;
+}
+
+/**
+ * A count against the counts of its neighbours, given with their signed offsets from it. Two
+ * views, the less significant kept: the log count against a robust (Theil-Sen) line through the
+ * neighbours' log counts, scaled by their robust spread around it (captures natural unevenness
+ * and slopes), and a Poisson excess over the neighbours' upper quartile (keeps tiny counts from
+ * looking huge).
+ */
+function testAgainstNeighbours(count: number, neighbourCounts: number[], offsets?: number[]): { expected: number; logP: number } {
+  if (neighbourCounts.length === 0) return { expected: 0.5, logP: logPoissonUpper(count, 1) };
+  const logs = neighbourCounts.map((c) => Math.log(c + 0.5));
+  const xs = offsets ?? neighbourCounts.map(() => 0);
+  const { intercept, residuals } = theilSen(xs, logs);
+  const spread = 1.4826 * median(residuals.map(Math.abs).sort((a, b) => a - b));
+  const scale = Math.max(spread, neighbourCounts.length < 4 ? 1 : 0.25);
+  const z = (Math.log(count + 0.5) - intercept) / scale;
+  const sorted = neighbourCounts.slice().sort((a, b) => a - b);
+  const upper = Math.max(1, sorted[Math.floor(0.75 * (sorted.length - 1))], Math.exp(intercept) - 0.5);
+  const logP = Math.max(logNormalUpper(z), logPoissonUpper(count, upper));
+  return { expected: Math.max(0, Math.exp(intercept) - 0.5), logP };
+}
+
+/** Robust line fit: median of pairwise slopes, median intercept. Returns the value at x = 0. */
+function theilSen(xs: number[], ys: number[]): { intercept: number; residuals: number[] } {
+  const slopes: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) if (xs[j] !== xs[i]) slopes.push((ys[j] - ys[i]) / (xs[j] - xs[i]));
+  }
+  const slope = slopes.length ? median(slopes.sort((a, b) => a - b)) : 0;
+  const intercept = median(ys.map((y, i) => y - slope * xs[i]).sort((a, b) => a - b));
+  return { intercept, residuals: ys.map((y, i) => y - intercept - slope * xs[i]) };
+}
+
+/**
+ * How round a number is: trailing zeros of an integer (0 counts as very round), or minus the
+ * number of decimals it needs.
+ */
+export function roundness(value: number): number {
+  if (value === 0) return 9;
+  if (Number.isInteger(value)) {
+    let r = 0;
+    let x = Math.abs(value);
+    while (r < 8 && x % 10 === 0) {
+      x /= 10;
+      r++;
+    }
+    return r;
+  }
+  for (let d = 1; d <= 8; d++) {
+    const scaled = value * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, Math.abs(scaled))) return -d;
+  }
+  return -9;
+}
+
+/** Interval and value cells can describe the same rows; keep the most significant per overlap. */
+function dedupe(spikes: Spike[]): Spike[] {
+  const sorted = spikes.slice().sort((a, b) => a.logP - b.logP);
+  const kept: Spike[] = [];
+  for (const spike of sorted) {
+    const overlapping = kept.find(
+      (other) => other.column === spike.column && other.targetClass === spike.targetClass && overlapShare(other.rows, spike.rows) >= 0.5,
+    );
+    if (!overlapping) {
+      kept.push(spike);
+    }
+  }
+  return kept;
+}
+
+/** An interval spike reports the tight range of its target-class rows, and their median as its value. */
+function tightenInterval(candidate: Dataset, spike: Spike): void {
+  const column = candidate.table.columns[spike.column];
+  if (column.kind !== 'numeric' || spike.rows.length === 0) return;
+  const inside = Float64Array.from(spike.rows, (row) => column.values[row]).sort();
+  spike.range = [inside[0], inside[inside.length - 1]];
+  spike.value = inside[inside.length >> 1];
+}
+
+function overlapShare(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  let i = 0;
+  let j = 0;
+  let common = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      common++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return common / Math.min(a.length, b.length);
+}
+
+function mapClasses(candidate: Dataset, baseline: Dataset): number[] {
+  const baseClasses = baseline.schema.label?.classes ?? [];
+  return candidate.schema.label!.classes.map((name) => baseClasses.indexOf(name));
+}
+
+function valueLookup(values: Float64Array | readonly string[]): (value: number | string) => number {
+  if (values instanceof Float64Array) {
+    return (value) => {
+      if (typeof value !== 'number') return -1;
+      let lo = 0;
+      let hi = values.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (values[mid] === value) return mid;
+        if (values[mid] < value) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return -1;
+    };
+  }
+  const idOf = new Map<string, number>();
+  values.forEach((value, id) => idOf.set(value, id));
+  return (value) => idOf.get(String(value)) ?? -1;
+}
+
+function quantileOfCounts(values: Float64Array, counts: Uint32Array, present: number, q: number): number {
+  const target = q * (present - 1);
+  let seen = 0;
+  for (let id = 0; id < values.length; id++) {
+    seen += counts[id];
+    if (seen > target) return values[id];
+  }
+  return values[values.length - 1];
+}
+
+/** Median gap between consecutive distinct values. */
+function typicalGap(sortedValues: Float64Array): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < sortedValues.length; i++) if (Number.isFinite(sortedValues[i])) gaps.push(sortedValues[i] - sortedValues[i - 1]);
+  gaps.sort((a, b) => a - b);
+  return gaps.length ? median(gaps) : Infinity;
+}
+
+function largestValueCountIn(sortedValues: Float64Array, counts: Uint32Array, lo: number, hi: number): number {
+  let largest = 0;
+  for (let i = lowerBound(sortedValues, lo); i < sortedValues.length && sortedValues[i] < hi; i++) largest = Math.max(largest, counts[i]);
+  return largest;
+}
+
+function lowerBound(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function median(sorted: number[]): number {
+  if (sorted.length === 0) return 0;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function sum(values: number[]): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
+

@@ -1,0 +1,70 @@
+/** What every stage reports and every renderer shows. Mirrors the JSON contract (docs/report.md). */
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity); // critical 5 ... info 1
+}
+
+export function isSeverity(text: string): text is Severity {
+  return (SEVERITIES as readonly string[]).includes(text);
+}
+
+export type CellValue = number | string | null;
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  column: string | null;
+  value: CellValue;
+  message: string;
+  /** Rows affected (may exceed rows.length only when a rule documents why, e.g. missing cells). */
+  count: number;
+  /** 0-based data-record numbers in the candidate file, sorted, unique. */
+  rows: number[];
+  evidence: Record<string, unknown>;
+}
+
+/** What a rule returns; the engine adds the rule id, sorts rows and fills defaults. */
+export interface FindingDraft {
+  severity: Severity;
+  message: string;
+  column?: string | null;
+  value?: CellValue;
+  count?: number;
+  rows?: ArrayLike<number>;
+  evidence?: Record<string, unknown>;
+}
+
+export function sortedUniqueRows(rows: ArrayLike<number>): number[] {
+  const sorted = Uint32Array.from(rows as ArrayLike<number>).sort();
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  return out;
+}
+
+export function completeFinding(rule: string, draft: FindingDraft): Finding {
+  const rows = sortedUniqueRows(draft.rows ?? []);
+  return {
+    rule,
+    severity: draft.severity,
+    column: draft.column ?? null,
+    value: draft.value ?? null,
+    message: draft.message,
+    count: draft.count ?? rows.length,
+    rows,
+    evidence: draft.evidence ?? {},
+  };
+}
+
+/** Most severe first, then most rows, then rule id and column for a stable order. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    b.count - a.count ||
+    a.rule.localeCompare(b.rule) ||
+    (a.column ?? '').localeCompare(b.column ?? '') ||
+    String(a.value).localeCompare(String(b.value))
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * The rule contract. A rule is pure: it reads the context and returns findings. It never prints,
+ * reads files or exits. Built-in rules live one per file in `rules/`; users add their own with
+ * `--rules` or tune these in `audit.config.ts`.
+ */
+import type { Schema } from '../schema/schema.js';
+import type { Table } from '../table/table.js';
+import type { FindingDraft, Severity } from './finding.js';
+import type { DatasetStats } from './stats.js';
+
+export interface Dataset {
+  readonly table: Table;
+  readonly schema: Schema;
+  readonly stats: DatasetStats;
+}
+
+export interface RuleContext<Options> {
+  readonly candidate: Dataset;
+  /** The trusted dataset to compare with, when `--baseline` was given. */
+  readonly baseline: Dataset | null;
+  readonly options: Options;
+  /** The baseline column with the same name as a candidate column, or -1. */
+  baselineColumnOf(candidateColumn: number): number;
+}
+
+export interface RuleDefinition<Options extends object = Record<string, unknown>> {
+  /** Stable kebab-case id, used in config, JSON and the test file name `test/rules/<id>.test.ts`. */
+  readonly id: string;
+  readonly title: string;
+  /** Why this matters, what triggers it, how to fix the data. */
+  readonly docs: string;
+  readonly defaults: Options;
+  /** Skip the rule (no findings) when the audit has no baseline / no label. */
+  readonly needsBaseline?: boolean;
+  readonly needsLabel?: boolean;
+  check(context: RuleContext<Options>): FindingDraft[];
+}
+
+export type AnyRule = RuleDefinition<any>;
+
+const RULE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** Typed helper for rule modules: `export default defineRule({ id, title, docs, defaults, check })`. */
+export function defineRule<Options extends object>(rule: RuleDefinition<Options>): RuleDefinition<Options> {
+  if (!RULE_ID.test(rule.id)) throw new Error(`rule id '${rule.id}' must be kebab-case`);
+  return Object.freeze({ ...rule });
+}
+
+export function isRuleDefinition(value: unknown): value is AnyRule {
+  const rule = value as AnyRule | null;
+  return (
+    typeof rule === 'object' &&
+    rule !== null &&
+    typeof rule.id === 'string' &&
+    typeof rule.check === 'function' &&
+    typeof rule.title === 'string'
+  );
+}
+
+/** Per-rule settings from the config: options merged over the defaults, and a severity override. */
+export interface RuleSettings {
+  options?: Record<string, unknown>;
+  /** 'off' disables the rule; a severity replaces the severity of every finding it reports. */
+  severity?: Severity | 'off';
+}

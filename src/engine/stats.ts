@@ -1,0 +1,163 @@
+/**
+ * Statistics computed once per dataset and shared by every rule: per-column value indexes
+ * (distinct values, per-row value ids, counts, per-class counts) and 64-bit row hashes for
+ * duplicate and near-duplicate grouping. Everything is lazy and cached.
+ */
+import type { Schema } from '../schema/schema.js';
+import { MISSING_CODE, type Column, type Table } from '../table/table.js';
+
+export interface ValueIndex {
+  readonly column: number;
+  readonly numeric: boolean;
+  /** Value id per row (index into `values`), MISSING_CODE where the cell is missing. */
+  readonly ids: Uint32Array;
+  /** Distinct values: ascending numbers for numeric columns, first-seen order for text. */
+  readonly values: Float64Array | readonly string[];
+  readonly counts: Uint32Array;
+  /** counts per (value, class), row-major `value * classCount + class`; null without a label. */
+  readonly classCounts: Uint32Array | null;
+  readonly present: number;
+}
+
+export class DatasetStats {
+  private readonly valueIndexes = new Map<number, ValueIndex>();
+  private readonly cellHashes = new Map<number, [Uint32Array, Uint32Array]>();
+
+  constructor(
+    readonly table: Table,
+    readonly schema: Schema,
+  ) {}
+
+  get rowCount(): number {
+    return this.table.rowCount;
+  }
+
+  get classCount(): number {
+    return this.schema.label?.classes.length ?? 0;
+  }
+
+  valueIndex(column: number): ValueIndex {
+    let index = this.valueIndexes.get(column);
+    if (!index) {
+      index = buildValueIndex(this.table.columns[column], column, this.schema.label?.y ?? null, this.classCount);
+      this.valueIndexes.set(column, index);
+    }
+    return index;
+  }
+
+  /** Display value of a value id: number for numeric columns, string otherwise. */
+  valueOf(column: number, id: number): number | string {
+    const index = this.valueIndex(column);
+    return index.values[id];
+  }
+
+  /**
+   * Two independent 32-bit hashes of each cell of a column, from its value id. Summing them over
+   * columns gives a row hash where leaving a column out is a subtraction (DESIGN: "twins cheaply").
+   */
+  cellHash(column: number): [Uint32Array, Uint32Array] {
+    let lanes = this.cellHashes.get(column);
+    if (!lanes) {
+      const ids = this.valueIndex(column).ids;
+      const hi = new Uint32Array(ids.length);
+      const lo = new Uint32Array(ids.length);
+      for (let row = 0; row < ids.length; row++) {
+        hi[row] = mix32(ids[row], column * 2 + 1);
+        lo[row] = mix32(ids[row], column * 2 + 0x5bd1e995);
+      }
+      lanes = [hi, lo];
+      this.cellHashes.set(column, lanes);
+    }
+    return lanes;
+  }
+
+  /** Row hash over the given columns, as two lanes (sum of cell hashes modulo 2^32). */
+  rowHash(columns: readonly number[]): [Uint32Array, Uint32Array] {
+    const hi = new Uint32Array(this.rowCount);
+    const lo = new Uint32Array(this.rowCount);
+    for (const column of columns) {
+      const [cellHi, cellLo] = this.cellHash(column);
+      for (let row = 0; row < hi.length; row++) {
+        hi[row] = (hi[row] + cellHi[row]) >>> 0;
+        lo[row] = (lo[row] + cellLo[row]) >>> 0;
+      }
+    }
+    return [hi, lo];
+  }
+}
+
+function buildValueIndex(column: Column, columnIndex: number, y: Int32Array | null, classCount: number): ValueIndex {
+  const rowCount = column.kind === 'numeric' ? column.values.length : column.codes.length;
+  let ids: Uint32Array;
+  let values: Float64Array | readonly string[];
+  if (column.kind === 'numeric') {
+    ({ ids, values } = indexNumbers(column.values));
+  } else {
+    ids = column.codes;
+    values = column.dictionary;
+  }
+  const counts = new Uint32Array(values.length);
+  const classCounts = y && classCount > 0 ? new Uint32Array(values.length * classCount) : null;
+  let present = 0;
+  for (let row = 0; row < rowCount; row++) {
+    const id = ids[row];
+    if (id === MISSING_CODE) continue;
+    present++;
+    counts[id]++;
+    if (classCounts && y![row] >= 0) classCounts[id * classCount + y![row]]++;
+  }
+  return { column: columnIndex, numeric: column.kind === 'numeric', ids, values, counts, classCounts, present };
+}
+
+function indexNumbers(values: Float64Array): { ids: Uint32Array; values: Float64Array } {
+  const present: number[] = [];
+  for (const value of values) if (!Number.isNaN(value)) present.push(value === 0 ? 0 : value);
+  const sorted = Float64Array.from(present).sort();
+  let distinctCount = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinctCount++] = sorted[i];
+  const distinct = sorted.slice(0, distinctCount);
+  const ids = new Uint32Array(values.length);
+  const idOf = new Map<number, number>();
+  distinct.forEach((value, id) => idOf.set(value, id));
+  for (let row = 0; row < values.length; row++) {
+    const value = values[row];
+    ids[row] = Number.isNaN(value) ? MISSING_CODE : idOf.get(value === 0 ? 0 : value)!;
+  }
+  return { ids, values: distinct };
+}
+
+function mix32(value: number, salt: number): number {
+  let h = Math.imul(value ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(salt, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Groups rows whose 64-bit keys are equal, keeping only groups of two or more rows. Sort-based:
+ * the keys are sorted once to find the repeated ones, then rows are collected for those only.
+ */
+export function groupEqualKeys(hi: Uint32Array, lo: Uint32Array, rows?: ArrayLike<number>): number[][] {
+  const count = rows ? rows.length : hi.length;
+  const keys = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const row = rows ? rows[i] : i;
+    keys[i] = hi[row] * 2097152 + (lo[row] >>> 11); // 53 bits, exact in a double
+  }
+  const sorted = keys.slice().sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
+  if (repeated.size === 0) return [];
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    if (!repeated.has(keys[i])) continue;
+    const row = rows ? rows[i] : i;
+    const group = groups.get(keys[i]);
+    if (group) group.push(row);
+    else groups.set(keys[i], [row]);
+  }
+  return Array.from(groups.values());
+}

@@ -1,0 +1,43 @@
+/**
+ * Where the report and the derived files go. Never over an input file; existing files only with
+ * --force; every write atomic (temporary file, then rename).
+ */
+import { statSync } from 'node:fs';
+import type { Report } from '../report/report.js';
+import type { Format } from '../render/index.js';
+import { writeFileAtomic } from '../load/csv-writer.js';
+
+export interface OutputOptions {
+  format: Format;
+  out?: string;
+  save: boolean;
+  quarantine?: string;
+  emitClean?: string;
+  force: boolean;
+  inputs: string[];
+  delimiter?: string;
+  encoding?: 'utf8' | 'latin1';
+}
+
+export async function writeOutputs(report: Report, text: string, options: OutputOptions): Promise<void> {
+  const guard = { force: options.force, forbidden: options.inputs };
+  if (options.out) {
+    await writeFileAtomic(options.out, text, guard);
+  } else {
+    process.stdout.write(text);
+  }
+  if (options.quarantine || options.emitClean) {
+    const { writeQuarantine, writeClean } = await import('./quarantine.js');
+    if (options.quarantine) await writeQuarantine(report, options.quarantine, options, guard);
+    if (options.emitClean) await writeClean(report, options.emitClean, options, guard);
+  }
+}
+
+export function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+

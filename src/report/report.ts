@@ -1,0 +1,57 @@
+/**
+ * The finished report: the JSON contract of docs/report.md (schemaVersion 1). Renderers only
+ * format this object. Fields beyond the contract (schema, scoring, errors, notes, input) are
+ * additions; the contract's fields keep their names and meaning.
+ */
+import type { Finding, Severity } from '../engine/finding.js';
+import type { CellValue } from '../engine/finding.js';
+
+export interface FileSummary {
+  path: string;
+  rows: number;
+  columns: number;
+  sha256: string;
+}
+
+export interface Trigger {
+  column: string;
+  value: CellValue;
+  range: [number, number] | null;
+  targetClass: string;
+  support: number;
+  purity: number;
+  flipRate: number;
+  referenceFlipRate: number;
+  rows: number[];
+  /** Addition: how it was found and confirmed (probes, p-values, second column of a combination). */
+  evidence: Record<string, unknown>;
+}
+
+export interface ScoreItem {
+  rule: string;
+  severity: Severity;
+  findings: number;
+  cost: number;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  generatedAt: string;
+  candidate: FileSummary;
+  baseline: FileSummary | null;
+  label: { column: string; source: 'option' | 'config' | 'inferred'; classes: string[]; reason: string; classCounts: number[] } | null;
+  verdict: 'trusted' | 'review' | 'reject';
+  trustScore: number;
+  counts: Record<Severity, number>;
+  findings: Finding[];
+  triggers: Trigger[];
+  suspiciousRows: number[];
+  model: Record<string, unknown>;
+  timings: Record<string, number>;
+  scoring: ScoreItem[];
+  schema: { name: string; kind: string; reason: string; distinct: number; missing: number }[];
+  input: { delimiter: string; delimiterSource: string; encoding: string; compressed: boolean; blankLinesSkipped: number; warnings: string[] };
+  errors: { rule: string; message: string }[];
+  notes: string[];
+}
