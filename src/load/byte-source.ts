@@ -14,6 +14,7 @@ export const DEFAULT_MAX_DECOMPRESSED_BYTES = 16 * 2 ** 30;
 /** The ratio guard: past this many decompressed bytes, more than RATIO_LIMIT times the input is a bomb. */
 const RATIO_GUARD_BYTES = 2 ** 30;
 const RATIO_LIMIT = 1000;
+const MIN_ZLIB_CHUNK = 64;
 
 export interface StoredBytesInfo {
   /** Bytes of the input as stored. */
@@ -118,7 +119,7 @@ function startsWithGzipMagic(head: Buffer[]): boolean {
 }
 
 async function* gunzipped(compressed: AsyncIterable<Buffer>, options: ByteSourceOptions, info: StoredBytesInfo): AsyncGenerator<Buffer> {
-  const gunzip = createGunzip({ chunkSize: Math.min(options.chunkSize, DEFAULT_CHUNK_SIZE) });
+  const gunzip = createGunzip({ chunkSize: Math.max(MIN_ZLIB_CHUNK, Math.min(options.chunkSize, DEFAULT_CHUNK_SIZE)) });
   // Errors reach us through the iteration of `gunzip`; the callback only keeps them from going unhandled.
   pipeline(Readable.from(compressed, { objectMode: false }), gunzip, () => {});
   const limit = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;

@@ -70,7 +70,7 @@ export async function readCsv(
   makeSink: (dialect: CsvDialect, hint: CsvSizeHint) => CsvConsumer,
 ): Promise<CsvReadResult> {
   const encoding = options.encoding ?? 'utf8';
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const chunkSize = positiveLimit(options.chunkSize, DEFAULT_CHUNK_SIZE, 'chunkSize');
   const info = newStoredBytesInfo();
   const check = new TextCheck(options.path, encoding === 'utf8');
   const head: Buffer[] = [];

@@ -13,6 +13,8 @@ import type { CsvSink } from './tokenizer.js';
 const INITIAL_CELLS = 1 << 16;
 const MIN_INITIAL_ROWS = 16;
 const ESTIMATE_MARGIN = 1.1;
+/** A wrong estimate (short lines first, long ones later) must not allocate gigabytes up front. */
+const MAX_PREALLOCATED_CELLS = 1 << 26;
 
 export class TableBuilder implements CsvSink {
   readonly warnings: string[] = [];
@@ -69,7 +71,8 @@ export class TableBuilder implements CsvSink {
     const { names, warnings } = columnNames(fields);
     this.warnings.push(...warnings);
     const small = Math.max(MIN_INITIAL_ROWS, Math.floor(INITIAL_CELLS / names.length));
-    this.capacity = Math.max(small, Math.ceil(this.estimatedRecords * ESTIMATE_MARGIN));
+    const estimated = Math.min(this.estimatedRecords * ESTIMATE_MARGIN, MAX_PREALLOCATED_CELLS / names.length);
+    this.capacity = Math.max(small, Math.ceil(estimated));
     this.columns = names.map((name) => new ColumnBuilder(name, this.capacity, this.encoding));
   }
 

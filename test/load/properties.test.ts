@@ -117,3 +117,23 @@ test('neutralised cells round-trip through the writer, and plain numbers are unc
   );
   assert.equal(neutraliseFormula('-5'), '-5');
 });
+
+test('any bytes in: a table or an InputError, never another exception', async () => {
+  const { InputError } = await import('../../src/errors.js');
+  const { gzipSync } = await import('node:zlib');
+  const bytes = fc.oneof(
+    fc.uint8Array({ maxLength: 200 }),
+    fc.array(fc.constantFrom(...'a,;"\r\n \t|1.-e\u0000'.split('')), { maxLength: 60 }).map((chars) => Buffer.from(chars.join(''))),
+    fc.uint8Array({ maxLength: 100 }).map((raw) => gzipSync(raw).subarray(0, 10 + (raw.length % 30))),
+  );
+  await fc.assert(
+    fc.asyncProperty(bytes, fc.integer({ min: 1, max: 9 }), async (input, size) => {
+      try {
+        await load(chunked(input, size), { chunkSize: size });
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+      }
+    }),
+    { numRuns: 500 },
+  );
+});
