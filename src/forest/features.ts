@@ -1,0 +1,42 @@
+import { MISSING_CODE, type Table } from '../table/table.js';
+
+/**
+ * The forest's feature matrix (one Float64Array per column, NaN = missing) from table columns.
+ *
+ * Numeric columns are taken as they are, with ±Infinity clamped to ±MAX_VALUE. Text columns
+ * become their dictionary code. Ordinal codes are acceptable for a forest: a tree only asks
+ * "code <= t", and a few such questions isolate any one category (two thresholds around its
+ * code), which is exactly what a single-value trigger needs; with at most maxBins categories the
+ * binning gives every code a bin of its own, and beyond that every frequent code still gets one.
+ * What the codes cannot give is a meaningful order, so a grouping of many categories costs more
+ * splits than one-hot or target encoding would; for auditing, the split on one value matters.
+ *
+ * Codes follow first appearance in their own table: to apply a model to another table, map that
+ * table's text values onto the training table's dictionary first.
+ */
+export function buildFeatures(table: Table, featureColumns: readonly number[]): { features: Float64Array[]; names: string[] } {
+  const features: Float64Array[] = [];
+  const names: string[] = [];
+  for (const index of featureColumns) {
+    const column = table.columns[index];
+    if (column === undefined) throw new RangeError(`no column ${index} (the table has ${table.columns.length})`);
+    features.push(column.kind === 'numeric' ? numericFeature(column.values) : codeFeature(column.codes));
+    names.push(column.name);
+  }
+  return { features, names };
+}
+
+function numericFeature(values: Float64Array): Float64Array {
+  const feature = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    feature[i] = value === Infinity ? Number.MAX_VALUE : value === -Infinity ? -Number.MAX_VALUE : value;
+  }
+  return feature;
+}
+
+function codeFeature(codes: Uint32Array): Float64Array {
+  const feature = new Float64Array(codes.length);
+  for (let i = 0; i < codes.length; i++) feature[i] = codes[i] === MISSING_CODE ? NaN : codes[i];
+  return feature;
+}
