@@ -1,0 +1,72 @@
+/**
+ * Feature matrices for the reference forests, aligned between candidate and baseline: the same
+ * columns in the same order, text columns coded with the candidate's dictionary (baseline values
+ * the candidate never had get fresh codes after it), labels in the candidate's class order.
+ */
+import { buildFeatures } from '../forest/index.js';
+import type { Dataset } from '../engine/rule.js';
+import { MISSING_CODE } from '../table/table.js';
+
+export interface ModelData {
+  features: Float64Array[];
+  labels: Int32Array;
+  rowCount: number;
+}
+
+export interface AlignedData {
+  featureColumns: number[];
+  names: string[];
+  classCount: number;
+  candidate: ModelData;
+  baseline: ModelData | null;
+}
+
+export function alignFeatures(candidate: Dataset, baseline: Dataset | null): AlignedData {
+  const featureColumns = [...candidate.schema.featureColumns];
+  const { features, names } = buildFeatures(candidate.table, featureColumns);
+  const label = candidate.schema.label!;
+  const data: AlignedData = {
+    featureColumns,
+    names,
+    classCount: label.classes.length,
+    candidate: { features, labels: label.y, rowCount: candidate.table.rowCount },
+    baseline: null,
+  };
+  if (baseline?.schema.label) data.baseline = baselineData(candidate, baseline, featureColumns);
+  return data;
+}
+
+function baselineData(candidate: Dataset, baseline: Dataset, featureColumns: number[]): ModelData {
+  const rowCount = baseline.table.rowCount;
+  const features = featureColumns.map((column) => {
+    const source = candidate.table.columns[column];
+    const target = baseline.table.columns.find((c) => c.name === source.name);
+    const out = new Float64Array(rowCount).fill(NaN);
+    if (!target) return out;
+    if (source.kind === 'numeric' && target.kind === 'numeric') {
+      for (let row = 0; row < rowCount; row++) {
+        const v = target.values[row];
+        out[row] = v === Infinity ? Number.MAX_VALUE : v === -Infinity ? -Number.MAX_VALUE : v;
+      }
+    } else if (source.kind === 'text' && target.kind === 'text') {
+      const codeOf = new Map<string, number>(source.dictionary.map((value, code) => [value, code]));
+      let next = source.dictionary.length;
+      const mapped = target.dictionary.map((value) => codeOf.get(value) ?? next++);
+      for (let row = 0; row < rowCount; row++) out[row] = target.codes[row] === MISSING_CODE ? NaN : mapped[target.codes[row]];
+    }
+    return out;
+  });
+  const candidateClasses = candidate.schema.label!.classes;
+  const baseLabel = baseline.schema.label!;
+  const classMap = baseLabel.classes.map((name) => candidateClasses.indexOf(name));
+  const labels = Int32Array.from(baseLabel.y, (cls) => (cls >= 0 ? classMap[cls] : -1));
+  return { features, labels, rowCount };
+}
+
+/** A feature value for a cell value as the report states it (number, or text mapped to its code). */
+export function featureValue(candidate: Dataset, column: number, value: number | string): number {
+  const col = candidate.table.columns[column];
+  if (col.kind === 'numeric') return typeof value === 'number' ? value : Number(value);
+  const code = col.dictionary.indexOf(String(value));
+  return code >= 0 ? code : NaN;
+}
