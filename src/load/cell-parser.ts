@@ -51,6 +51,11 @@ const MISSING_TOKENS: ReadonlySet<string> = new Set([
 ]);
 const LONGEST_MISSING_TOKEN = 4;
 
+/** Digits with a leading zero (`007`): an identifier, text; a lone `0` is a number. */
+export function hasLeadingZero(buf: Uint8Array, start: number, end: number): boolean {
+  return end - start > 1 && buf[start] === ZERO;
+}
+
 export function isAsciiSpace(byte: number): boolean {
   return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
 }

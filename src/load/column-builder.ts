@@ -7,7 +7,15 @@
  * normalised to `String(value)` and the column gets a warning saying so.
  */
 import { MISSING_CODE, type Column } from '../table/table.js';
-import { CELL_MISSING, CELL_NUMBER, CELL_NUMBER_RESPELLED, isMissingCell, parseCell, parsedCell } from './cell-parser.js';
+import {
+  CELL_MISSING,
+  CELL_NUMBER,
+  CELL_NUMBER_RESPELLED,
+  hasLeadingZero,
+  isMissingCell,
+  parseCell,
+  parsedCell,
+} from './cell-parser.js';
 
 const MAX_REMEMBERED_SPELLINGS = 1 << 16;
 
@@ -32,8 +40,13 @@ export class ColumnBuilder {
     this.values = new Float64Array(capacity);
   }
 
-  add(buf: Buffer, start: number, end: number, quoted: boolean, row: number): void {
+  /** `digits`: the cell as an unsigned integer when it is only digits, else -1 (see CsvSink.field). */
+  add(buf: Buffer, start: number, end: number, quoted: boolean, digits: number, row: number): void {
     if (this.numeric) {
+      if (digits >= 0 && !hasLeadingZero(buf, start, end)) {
+        this.values[row] = digits;
+        return;
+      }
       const kind = parseCell(buf, start, end, quoted);
       if (kind === CELL_NUMBER) {
         this.values[row] = parsedCell.value;

@@ -28,8 +28,11 @@ export interface DelimiterChoice {
 export function delimiterFromOption(option: string): DelimiterChoice {
   const value = option === 'tab' || option === '\\t' ? '\t' : option;
   const code = value.length === 1 ? value.charCodeAt(0) : -1;
-  if (code < 0 || code > 0x7f || code === QUOTE || code === LF || code === CR) {
-    throw new InputError(`--delimiter must be a single ASCII character such as , ; | or tab (got ${JSON.stringify(option)})`);
+  const isDigit = code >= 0x30 && code <= 0x39;
+  if (code < 0 || code > 0x7f || code === QUOTE || code === LF || code === CR || isDigit) {
+    throw new InputError(
+      `--delimiter must be a single ASCII character, not a digit or a quote, such as , ; | or tab (got ${JSON.stringify(option)})`,
+    );
   }
   return { delimiter: code, source: 'option', warning: null };
 }

@@ -38,13 +38,13 @@ export class TableBuilder implements CsvSink {
     return this.rowCount;
   }
 
-  field(buf: Buffer, start: number, end: number, quoted: boolean): void {
+  field(buf: Buffer, start: number, end: number, quoted: boolean, digits: number): void {
     if (this.headerFields !== null) {
       this.headerFields.push(buf.toString(this.encoding, start, end));
       return;
     }
     const column = this.columns[this.fieldIndex++];
-    if (column !== undefined) column.add(buf, start, end, quoted, this.rowCount);
+    if (column !== undefined) column.add(buf, start, end, quoted, digits, this.rowCount);
   }
 
   endRecord(startLine: number, fieldCount: number): void {

@@ -15,9 +15,11 @@ import { inputErrorAt } from '../errors.js';
 export interface CsvSink {
   /**
    * One field's content, quotes removed and `""` unescaped. `buf` may be reused after the call
-   * returns: copy what you keep.
+   * returns: copy what you keep. `digits` is the field read as an unsigned integer when it is
+   * nothing but 1 to 15 ASCII digits (the most common cell, read while looking for the field's
+   * end, so that numeric columns need no second pass over it), else -1.
    */
-  field(buf: Buffer, start: number, end: number, quoted: boolean): void;
+  field(buf: Buffer, start: number, end: number, quoted: boolean, digits: number): void;
   /**
    * The record that started on physical line `startLine` (1-based) has ended after `fieldCount`
    * fields; its bytes, terminator included, are `[startOffset, endOffset)` of the text stream.
@@ -35,6 +37,9 @@ export interface TokenizerSettings {
 const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
+const ZERO = 0x30;
+/** Up to 15 digits an integer is exact in a double (and longer ones are identifiers anyway). */
+const MAX_DIGITS = 15;
 
 const FIELD_START = 0;
 const UNQUOTED = 1;
@@ -97,10 +102,20 @@ export class CsvTokenizer {
         }
         let j = i;
         let byte = 0;
+        let digits = 0;
         while (j < n) {
           byte = buf[j];
-          if (byte === delimiter || byte === LF || byte === CR) break;
+          const digit = byte - ZERO;
+          if (digit < 0 || digit > 9) break;
+          digits = digits * 10 + digit;
           j++;
+        }
+        if (j < n && byte !== delimiter && byte !== LF && byte !== CR) {
+          digits = -1;
+          while (++j < n) {
+            byte = buf[j];
+            if (byte === delimiter || byte === LF || byte === CR) break;
+          }
         }
         if (j === n) {
           this.appendToCarry(buf, fieldStart, n, this.line);
@@ -108,16 +123,17 @@ export class CsvTokenizer {
           break;
         }
         i = j + 1;
+        if (j === fieldStart || j - fieldStart > MAX_DIGITS) digits = -1;
         if (byte === delimiter) {
           if (this.carrying) this.emitCarriedField(buf, fieldStart, j);
-          else this.emitField(buf, fieldStart, j, false);
+          else this.emitField(buf, fieldStart, j, false, digits);
           state = FIELD_START;
           continue;
         }
         const blank = this.fieldIndex === 0 && !this.carrying && j === fieldStart;
         if (!blank) {
           if (this.carrying) this.emitCarriedField(buf, fieldStart, j);
-          else this.emitField(buf, fieldStart, j, false);
+          else this.emitField(buf, fieldStart, j, false, digits);
         }
         this.line++;
         if (byte === LF) {
@@ -192,7 +208,7 @@ export class CsvTokenizer {
       default:
         if (this.fieldIndex > 0) {
           // The last line ended with a delimiter: its last field is empty.
-          this.emitField(this.carry, 0, 0, false);
+          this.emitField(this.carry, 0, 0, false, -1);
           this.endLine(false, end);
         }
     }
@@ -205,23 +221,23 @@ export class CsvTokenizer {
     this.previousQuotedByte = QUOTE;
   }
 
-  private emitField(buf: Buffer, start: number, end: number, quoted: boolean): void {
+  private emitField(buf: Buffer, start: number, end: number, quoted: boolean, digits: number): void {
     if (end - start > this.maxFieldBytes) this.fieldTooLarge(this.line);
     if (++this.fieldIndex > this.maxColumns) {
       throw inputErrorAt(this.path, this.recordLine, `more than ${this.maxColumns} columns (raise the limit with --max-columns)`);
     }
-    this.sink.field(buf, start, end, quoted);
+    this.sink.field(buf, start, end, quoted, digits);
   }
 
   private emitQuotedField(): void {
-    this.emitField(this.carry, 0, this.carryLength, true);
+    this.emitField(this.carry, 0, this.carryLength, true, -1);
     this.carryLength = 0;
   }
 
   private emitCarriedField(buf: Buffer, start: number, end: number): void {
     this.appendToCarry(buf, start, end, this.line);
     this.carrying = false;
-    this.emitField(this.carry, 0, this.carryLength, false);
+    this.emitField(this.carry, 0, this.carryLength, false, -1);
     this.carryLength = 0;
   }
 
