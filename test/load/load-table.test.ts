@@ -312,3 +312,20 @@ test('a line ending in the delimiter has an empty last field', async () => {
   assert.deepEqual(columnTexts(column(table, 'b')), ['', '3']);
   assert.equal(column(table, 'b').missingCount, 1);
 });
+
+test('past 65,536 remembered spellings, normalised earlier numbers are reported', async () => {
+  const table = await load(`v\n${'1.50\n'.repeat(70000)}abc\n`);
+  const v = column(table, 'v');
+  assert.equal(v.kind, 'text');
+  if (v.kind === 'text') assert.deepEqual(v.dictionary, ['1.50', '1.5', 'abc']);
+  assert.equal(table.source.warnings.length, 1);
+  assert.match(table.source.warnings[0], /column "v" became text at row 70000; 4464 earlier numeric cells are shown in canonical form/);
+});
+
+test('onProgress reports the stored bytes read', async () => {
+  const file = tempFile('progress.csv', `a,b\n${'1,2\n'.repeat(1000)}`);
+  const calls: [number, number][] = [];
+  await loadTable(file, { chunkSize: 1024, onProgress: (read, total) => calls.push([read, total]) });
+  assert.ok(calls.length >= 4);
+  assert.deepEqual(calls.at(-1), [4004, 4004]);
+});
