@@ -4,7 +4,7 @@
  * merged when they describe the same thing, plus two-column combinations when two candidates
  * of the same class share most of their rows.
  */
-import type { Finding } from '../engine/finding.js';
+import { severityRank, type Finding } from '../engine/finding.js';
 import type { Dataset } from '../engine/rule.js';
 
 export interface TriggerCandidate {
@@ -18,6 +18,8 @@ export interface TriggerCandidate {
   carriers: Uint32Array;
   pair: { column: number; value: number | string } | null;
   sources: string[];
+  /** Severity rank of the strongest finding behind it, for ordering. */
+  rank: number;
 }
 
 /** Rules whose findings name a possible trigger. */
@@ -35,16 +37,18 @@ export function collectCandidates(candidate: Dataset, findings: readonly Finding
   const found: TriggerCandidate[] = [];
   for (const finding of findings) {
     if (!SOURCE_RULES.has(finding.rule) || finding.column === null) continue;
+    // Out-of-range values found only against the bulk of the data are natural tails.
+    if (finding.rule === 'range' && severityRank(finding.severity) < severityRank('medium')) continue;
     const column = columnOf.get(finding.column);
     if (column === undefined || !candidate.schema.featureColumns.includes(column)) continue;
-    const spec = candidateSpec(finding, label.classes);
+    const spec = candidateSpec(finding, label.classes, label.classCounts);
     if (!spec) continue;
     const carriers = carrierRows(candidate, column, spec.value, spec.range);
     const rows = carriers.filter((row) => label.y[row] === spec.targetClass);
     if (rows.length < MIN_ROWS) continue;
-    mergeInto(found, { column, ...spec, rows, carriers, pair: null, sources: [finding.rule] });
+    mergeInto(found, { column, ...spec, rows, carriers, pair: null, sources: [finding.rule], rank: severityRank(finding.severity) });
   }
-  found.sort((a, b) => b.sources.length - a.sources.length || b.rows.length - a.rows.length);
+  found.sort((a, b) => b.rank - a.rank || b.sources.length - a.sources.length || b.rows.length - a.rows.length);
   const singles = found.slice(0, maxCandidates);
   return [...singles, ...pairs(candidate, singles)];
 }
@@ -52,15 +56,17 @@ export function collectCandidates(candidate: Dataset, findings: readonly Finding
 function candidateSpec(
   finding: Finding,
   classes: readonly string[],
+  classCounts: readonly number[],
 ): { value: number | string; range: [number, number] | null; targetClass: number } | null {
   const evidence = finding.evidence as Record<string, unknown>;
   if (finding.rule === 'range') {
     const mix = (evidence.classMix as { class: string; count: number; share: number }[] | undefined) ?? [];
     const top = mix.slice().sort((a, b) => b.count - a.count)[0];
-    if (!top || top.share < RANGE_MIN_PURITY) return null;
-    const observed = evidence.observedRange as [number, number] | undefined;
-    const targetClass = classes.indexOf(top.class);
+    const targetClass = top ? classes.indexOf(top.class) : -1;
     if (targetClass < 0) return null;
+    const prior = classCounts[targetClass] / Math.max(1, classCounts.reduce((a, b) => a + b, 0));
+    if (top.share < Math.max(RANGE_MIN_PURITY, prior + 0.5 * (1 - prior))) return null;
+    const observed = evidence.observedRange as [number, number] | undefined;
     if (finding.value !== null) return { value: finding.value, range: null, targetClass };
     if (!observed) return null;
     return { value: (observed[0] + observed[1]) / 2, range: observed, targetClass };
@@ -112,6 +118,7 @@ function pairs(candidate: Dataset, singles: TriggerCandidate[]): TriggerCandidat
         carriers,
         pair: { column: second.column, value: second.value },
         sources: [...new Set([...a.sources, ...b.sources])],
+        rank: Math.max(a.rank, b.rank),
       });
     }
   }
