@@ -1,6 +1,6 @@
 /**
- * near-duplicates: rows equal to another row in every feature column and the label except one
- * column, where one value keeps turning up.
+ * near-duplicates: rows equal to another row in every feature column except one, where one value
+ * keeps turning up.
  *
  * Appending altered copies of real rows is the cheapest way to plant a trigger: copy rows of the
  * target class and write the trigger value into one column. Every copy then has a twin (its

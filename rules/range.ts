@@ -42,7 +42,7 @@ export const SEMANTIC_DOMAINS: readonly Domain[] = [
 export default defineRule({
   id: 'range',
   title: 'Values outside plausible bounds',
-  docs: 'Numbers outside user constraints, semantic domains (an age cannot be 999), the baseline range, or far outside the bulk of the data.',
+  docs: 'Numbers outside user constraints, semantic domains (an age cannot be 200), the baseline range, or far outside the bulk of the data.',
   defaults: {
     constraints: {} as Record<string, { min?: number; max?: number }>,
     baselineMargin: 0.5,

@@ -1,6 +1,6 @@
 /**
- * Near-duplicate "twins": rows equal to another row in every feature column (and the label) but
- * one. Found with additive row hashes: the hash without column c is the row hash minus c's cell
+ * Near-duplicate "twins": rows equal to another row in every feature column but one (the label
+ * may differ too: "dirty-label twins"). Found with additive row hashes: the hash without column c is the row hash minus c's cell
  * hash, so each column costs one sort of the keys (near-linear in rows, no pairwise compare).
  */
 import { groupEqualKeys, type DatasetStats } from '../engine/stats.js';
@@ -19,10 +19,11 @@ export interface ColumnTwins {
 }
 
 export function findTwins(stats: DatasetStats, featureColumns: readonly number[], labelColumn: number | null): ColumnTwins[] {
-  const hashed = labelColumn === null ? featureColumns : [...featureColumns, labelColumn];
-  const [hi, lo] = stats.rowHash(hashed);
+  // Grouping ignores the label as well, so that copies whose label was changed too are found.
+  const [hi, lo] = stats.rowHash(featureColumns);
   const keyHi = new Uint32Array(hi.length);
   const keyLo = new Uint32Array(lo.length);
+  const labelIds = labelColumn === null ? null : stats.valueIndex(labelColumn).ids;
   const result: ColumnTwins[] = [];
   for (const column of featureColumns) {
     const index = stats.valueIndex(column);
@@ -33,10 +34,11 @@ export function findTwins(stats: DatasetStats, featureColumns: readonly number[]
     }
     const twinsByValue = new Uint32Array(index.values.length);
     const hasTwin = new Uint8Array(hi.length);
+    const dirtyLabelTwins = labelIds ? new Uint8Array(hi.length) : null;
     let totalTwinRows = 0;
     let groups = 0;
     for (const group of groupEqualKeys(keyHi, keyLo)) {
-      if (markDiffering(group, index.ids, hasTwin)) groups++;
+      if (markDiffering(group, index.ids, labelIds, hasTwin, dirtyLabelTwins)) groups++;
     }
     for (let row = 0; row < hi.length; row++) {
       if (hasTwin[row]) {
@@ -44,41 +46,36 @@ export function findTwins(stats: DatasetStats, featureColumns: readonly number[]
         if (index.ids[row] !== MISSING_CODE) twinsByValue[index.ids[row]]++;
       }
     }
-    let dirtyLabelTwins: Uint8Array | null = null;
-    if (labelColumn !== null) {
-      const [labelHi, labelLo] = stats.cellHash(labelColumn);
-      for (let row = 0; row < hi.length; row++) {
-        keyHi[row] = (keyHi[row] - labelHi[row]) >>> 0;
-        keyLo[row] = (keyLo[row] - labelLo[row]) >>> 0;
-      }
-      dirtyLabelTwins = new Uint8Array(hi.length);
-      const labelIds = stats.valueIndex(labelColumn).ids;
-      for (const group of groupEqualKeys(keyHi, keyLo)) markDirty(group, index.ids, labelIds, dirtyLabelTwins);
-    }
     result.push({ column, twinsByValue, hasTwin, dirtyLabelTwins, totalTwinRows, groups });
   }
   return result;
 }
 
-/** Marks the rows of a group that have a partner with another value in the column. */
-function markDiffering(group: number[], ids: Uint32Array, hasTwin: Uint8Array): boolean {
+/**
+ * Marks the rows of a group (equal in every other feature) that have a partner with another value
+ * in the column; a partner that also has another label makes the row a dirty-label twin.
+ */
+function markDiffering(
+  group: number[],
+  ids: Uint32Array,
+  labelIds: Uint32Array | null,
+  hasTwin: Uint8Array,
+  dirty: Uint8Array | null,
+): boolean {
   const first = ids[group[0]];
-  if (group.every((row) => ids[row] === first)) return false; // exact duplicates, not twins
+  if (group.every((row) => ids[row] === first)) return false; // exact duplicates in this column, not twins
   const countById = new Map<number, number>();
   for (const row of group) countById.set(ids[row], (countById.get(ids[row]) ?? 0) + 1);
   for (const row of group) if (countById.get(ids[row])! < group.length) hasTwin[row] = 1;
-  return true;
-}
-
-/** Marks rows whose partner differs both in the column and in the label. */
-function markDirty(group: number[], ids: Uint32Array, labelIds: Uint32Array, dirty: Uint8Array): void {
-  for (const a of group) {
-    for (const b of group) {
-      if (ids[a] !== ids[b] && labelIds[a] !== labelIds[b]) {
-        dirty[a] = 1;
-        break;
+  if (labelIds && dirty && group.length <= 64) {
+    for (const a of group) {
+      for (const b of group) {
+        if (ids[a] !== ids[b] && labelIds[a] !== labelIds[b]) {
+          dirty[a] = 1;
+          break;
+        }
       }
     }
-    if (group.length > 64) break; // huge groups of identical rows are duplicates, not dirty twins
   }
+  return true;
 }
