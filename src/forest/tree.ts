@@ -70,16 +70,19 @@ class TreeBuilder {
 
   constructor(readonly importance: Float64Array) {}
 
-  /** Reserves two consecutive nodes (left, right) and returns the left one. */
+  addNode(): number {
+    this.feature.push(-1);
+    this.threshold.push(0);
+    this.lowerBound.push(-Infinity);
+    this.child.push(0);
+    this.missingLeft.push(0);
+    return this.feature.length - 1;
+  }
+
+  /** Two consecutive nodes (left, right); returns the left one. */
   addPair(): number {
-    const left = this.feature.length;
-    for (let k = 0; k < 2; k++) {
-      this.feature.push(-1);
-      this.threshold.push(0);
-      this.lowerBound.push(-Infinity);
-      this.child.push(0);
-      this.missingLeft.push(0);
-    }
+    const left = this.addNode();
+    this.addNode();
     return left;
   }
 
@@ -177,7 +180,7 @@ export class TreeGrower {
     this.builder = new TreeBuilder(new Float64Array(this.featureCount));
     for (let f = 0; f < this.featureCount; f++) this.featureOrder[f] = f;
     const inBag = this.drawSample();
-    const root = this.builder.addPair();
+    const root = this.builder.addNode();
     this.growNode(root, { serial: this.nextSerial(), start: 0, end: inBag, depth: 0 }, this.classWeightsOf(0, inBag), null);
     return this.builder.build();
   }
