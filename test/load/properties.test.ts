@@ -72,7 +72,9 @@ const tableText = fc
   .map(({ width, cells, bom, lineEnd, blankLines }) => {
     const lines = [Array.from({ length: width }, (_, i) => `h${i}`).join(',')];
     for (let at = 0; at + width <= cells.length; at += width) {
-      lines.push(cells.slice(at, at + width).map((cell) => (cell.includes(',') && !cell.startsWith('"') ? `"${cell}"` : cell)).join(','));
+      // In a one-column file an empty cell is a blank line, which is skipped: write it as NA.
+      const row = cells.slice(at, at + width).map((cell) => (width === 1 && cell === '' ? 'NA' : cell));
+      lines.push(row.map((cell) => (cell.includes(',') && !cell.startsWith('"') ? `"${cell}"` : cell)).join(','));
       if (blankLines && at % 3 === 0) lines.push('');
     }
     if (lines.length === 1) lines.push(Array.from({ length: width }, () => '1').join(','));
