@@ -65,9 +65,13 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   const model = report.model as { enabled?: boolean; comparison?: { name: string; accuracy: number }[] };
   if (model.enabled && model.comparison?.length) {
     lines.push('');
+    const names: Record<string, string> = { baseline: 'baseline model', cleaned: 'model without the implicated rows', candidate: 'candidate model' };
     lines.push(
-      `Models    ${model.comparison.map((m) => `${m.name} accuracy ${pct(m.accuracy)}`).join(', ')} on the same held-out rows (accuracy alone does not reveal a backdoor).`,
+      `Models    ${model.comparison.map((m) => `${names[m.name] ?? m.name} ${pct(m.accuracy)}`).join(', ')} accurate on the same clean held-out rows: accuracy alone does not reveal a backdoor.`,
     );
+  }
+  if (!report.baseline) {
+    lines.push('Note      Without --baseline, schema, drift and label-shift checks are off and pure relabelling cannot be seen.');
   }
   lines.push('');
   const costs = report.scoring.filter((item) => item.cost > 0).map((item) => `${item.rule} ${item.severity} x${item.findings} -${item.cost}`);
