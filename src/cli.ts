@@ -14,6 +14,7 @@ import { SEVERITIES, severityRank, type Severity } from './engine/finding.js';
 import type { Report } from './report/report.js';
 import { TOOL_VERSION } from './version.js';
 import { writeOutputs } from './output/outputs.js';
+import { createProgress } from './progress.js';
 
 class UsageError extends Error {}
 
@@ -78,6 +79,7 @@ function parseArgs(argv: string[]): CliArgs {
     });
   const args = parser.parseSync() as unknown as CliArgs & { help?: boolean; version?: boolean };
   if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new UsageError('--seed takes a whole number');
+  if (args.timeout !== undefined && !(args.timeout > 0)) throw new UsageError('--timeout takes a positive number of seconds');
   return args;
 }
 
@@ -91,7 +93,7 @@ async function main(): Promise<number> {
   const config: AuditConfig = args.config ? await loadConfig(args.config) : {};
   checkReadable(args.candidate, 'candidate');
   if (args.baseline) checkReadable(args.baseline, 'baseline');
-  const interactive = Boolean(process.stderr.isTTY) && !args.quiet;
+  const progress = createProgress(Boolean(process.stderr.isTTY) && !args.quiet);
   const deadline = args.timeout ? Date.now() + args.timeout * 1000 : Infinity;
   const report = await runAudit({
     candidate: args.candidate,
@@ -107,13 +109,14 @@ async function main(): Promise<number> {
       maxFieldBytes: args.maxFieldBytes,
       maxColumns: args.maxColumns,
       maxDecompressedBytes: args.maxDecompressedBytes,
+      onProgress: (read, total) => progress.loading(read, total),
     },
     onStage: (stage) => {
       if (Date.now() > deadline) throw new InputError(`gave up after ${args.timeout} s (--timeout) before the '${stage}' stage`);
-      if (interactive) process.stderr.write(`\r\u001b[2K${stage}...`);
+      progress.stage(stage);
     },
   });
-  if (interactive) process.stderr.write('\r\u001b[2K');
+  progress.done();
   const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && args.format === 'table' && !args.out;
   const text = await render(report, args.format, { color: useColor, width: process.stdout.columns });
   const inputs = [args.candidate, ...(args.baseline ? [args.baseline] : [])];
@@ -162,6 +165,6 @@ main().then(
 );
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return text.replace(/\s*\n\s*/g, ' ').trim().replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
