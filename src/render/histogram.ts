@@ -1,0 +1,585 @@
+/**
+ * Per-class histograms of the columns a report implicates, for the HTML and Markdown reports.
+ *
+ * The Report carries findings, not distributions, so the audit computes this beside it
+ * (`buildHistogramData(candidate, baseline, report)`) and the renderers only format it.
+ *
+ * Implicated columns: the columns of the triggers (and of a trigger's paired column), then the
+ * columns of high and critical findings, in report order, at most MAX_COLUMNS. The "spike"
+ * values are the trigger values (or ranges) and the finding values on those columns.
+ *
+ * Axis, per column (the same bars for every class and for both files, so panels line up):
+ * - numbers with few distinct values once the spike values are set apart (at most
+ *   MAX_CATEGORIES): one bar per distinct value, in numeric order;
+ * - other numbers: about BIN_TARGET bins of "nice" width over the bulk of the values (0.5% to
+ *   99.5%, spike values excluded), a bar for values below and one for values above the bulk
+ *   when there are any, and always a bar of its own for each spike value or range, placed where
+ *   it falls;
+ * - text: one bar per value when there are few, else the most frequent values, the spike
+ *   values and one "other" bar;
+ * - a "(missing)" bar when either file has missing cells in the column.
+ */
+import type { Dataset } from '../engine/rule.js';
+import type { CellValue } from '../engine/finding.js';
+import type { ValueIndex } from '../engine/stats.js';
+import type { Finding } from '../engine/finding.js';
+import type { Report } from '../report/report.js';
+import { MISSING_CODE } from '../table/table.js';
+import { severityRank } from '../engine/finding.js';
+
+export const MAX_COLUMNS = 12;
+export const MAX_CATEGORIES = 64;
+export const MAX_TEXT_BARS = 30;
+export const BIN_TARGET = 30;
+
+export type BarKind = 'value' | 'bin' | 'below' | 'above' | 'range' | 'other' | 'missing';
+
+export interface HistogramBar {
+  /** Full text of the bar: `999`, `[20000, 30000)`, `< 20000`, `(other 12 values)`, `(missing)`. */
+  label: string;
+  /** Short text for a crowded axis: `999`, `20k`, `<20k`. */
+  short: string;
+  kind: BarKind;
+  /** A value or range named by a trigger or a high/critical finding. */
+  spike: boolean;
+  /** One bar per value: a wide jump from the previous value (the axis is not to scale there). */
+  gapBefore?: boolean;
+}
+
+/** Counts per bar (aligned with ColumnHistogram.bars) for one class. */
+export interface ClassCounts {
+  /** The class as written in the file; null when there is no label (all rows) or for rows with no label. */
+  className: string | null;
+  /** True for the rows whose label is missing. */
+  unlabelled?: boolean;
+  candidate: number[];
+  /** null without a baseline (or when the baseline lacks the column). */
+  baseline: number[] | null;
+}
+
+export interface ColumnHistogram {
+  column: string;
+  axis: 'categorical' | 'binned';
+  numeric: boolean;
+  /** Why the column is shown: `trigger AGE = 999`, `near-duplicates (high)`, ... */
+  reasons: string[];
+  bars: HistogramBar[];
+  classes: ClassCounts[];
+  candidateRows: number;
+  baselineRows: number | null;
+  /** Why there are no baseline bars although a baseline was given, or null. */
+  baselineNote: string | null;
+}
+
+export interface HistogramData {
+  /** The label column, or null (then each column has one series of all rows). */
+  label: string | null;
+  hasBaseline: boolean;
+  columns: ColumnHistogram[];
+  /** Implicated columns left out (over MAX_COLUMNS). */
+  omitted: string[];
+}
+
+interface Spikes {
+  values: CellValue[];
+  ranges: [number, number][];
+  reasons: string[];
+}
+
+/** Collects the implicated columns and their spike values from the report, strongest first. */
+export function implicatedColumns(report: Report): Map<string, Spikes> {
+  const columns = new Map<string, Spikes>();
+  const entry = (column: string): Spikes => {
+    let spikes = columns.get(column);
+    if (!spikes) {
+      spikes = { values: [], ranges: [], reasons: [] };
+      columns.set(column, spikes);
+    }
+    return spikes;
+  };
+  const addReason = (spikes: Spikes, reason: string): void => {
+    if (!spikes.reasons.includes(reason)) spikes.reasons.push(reason);
+  };
+  for (const trigger of report.triggers) {
+    const spikes = entry(trigger.column);
+    if (trigger.range) spikes.ranges.push([trigger.range[0], trigger.range[1]]);
+    else if (trigger.value !== null) spikes.values.push(trigger.value);
+    addReason(spikes, 'backdoor trigger');
+    const pair = trigger.evidence?.pairedWith as { column?: unknown; value?: unknown } | undefined;
+    if (pair && typeof pair.column === 'string') {
+      const paired = entry(pair.column);
+      if (typeof pair.value === 'number' || typeof pair.value === 'string') paired.values.push(pair.value);
+      addReason(paired, 'backdoor trigger (paired value)');
+    }
+  }
+  for (const finding of report.findings) {
+    if (finding.column === null || severityRank(finding.severity) < severityRank('high')) continue;
+    const spikes = entry(finding.column);
+    if (finding.value !== null) spikes.values.push(finding.value);
+    addReason(spikes, `${finding.rule} (${finding.severity})`);
+  }
+  return columns;
+}
+
+export function buildHistogramData(candidate: Dataset, baseline: Dataset | null, report: Report): HistogramData {
+  const implicated = implicatedColumns(report);
+  const labelInfo = candidate.schema.label;
+  const columns: ColumnHistogram[] = [];
+  const omitted: string[] = [];
+  for (const [name, spikes] of implicated) {
+    const index = candidate.table.columns.findIndex((c) => c.name === name);
+    if (index < 0) continue;
+    if (columns.length >= MAX_COLUMNS) {
+      omitted.push(name);
+      continue;
+    }
+    columns.push(columnHistogram(candidate, baseline, index, spikes));
+  }
+  return { label: labelInfo?.name ?? null, hasBaseline: baseline !== null, columns, omitted };
+}
+
+interface Side {
+  index: ValueIndex;
+  /** Class index of this side's classes in the shared class list (-1: not split by class). */
+  classMap: number[];
+  classCount: number;
+  rows: number;
+  missingByClass: number[];
+  missingUnlabelled: number;
+}
+
+function columnHistogram(candidate: Dataset, baseline: Dataset | null, column: number, spikes: Spikes): ColumnHistogram {
+  const name = candidate.table.columns[column].name;
+  const label = candidate.schema.label;
+  const byClass = label !== null && label.column !== column;
+  const classNames: string[] = byClass ? [...label.classes] : [];
+
+  let baselineColumn = -1;
+  let baselineNote: string | null = null;
+  if (baseline) {
+    baselineColumn = baseline.table.columns.findIndex((c) => c.name === name);
+    if (baselineColumn < 0) baselineNote = `the baseline has no column ${name}`;
+    else if (baseline.table.columns[baselineColumn].kind !== candidate.table.columns[column].kind) {
+      baselineNote = `the column holds ${baseline.table.columns[baselineColumn].kind === 'numeric' ? 'numbers' : 'text'} in the baseline`;
+      baselineColumn = -1;
+    }
+  }
+  const baseLabel = baseline && byClass ? baseline.schema.label : null;
+  if (baseline && byClass && baselineColumn >= 0 && !baseLabel) {
+    baselineNote = `the baseline has no label column ${label.name}`;
+    baselineColumn = -1;
+  }
+  if (baseLabel) for (const cls of baseLabel.classes) if (!classNames.includes(cls)) classNames.push(cls);
+
+  const candSide = side(candidate, column, byClass ? label.classes.map((_, i) => i) : null);
+  const baseSide =
+    baseline && baselineColumn >= 0
+      ? side(baseline, baselineColumn, byClass ? baseLabel!.classes.map((cls) => classNames.indexOf(cls)) : null)
+      : null;
+
+  const numeric = candSide.index.numeric;
+  const axis = numeric
+    ? numericAxis(candSide.index, baseSide?.index ?? null, spikes)
+    : textAxis(candSide.index, baseSide?.index ?? null, spikes);
+  const bars = axis.bars;
+  const hasMissing = candSide.missingByClass.some((n) => n > 0) || candSide.missingUnlabelled > 0 ||
+    (baseSide !== null && (baseSide.missingByClass.some((n) => n > 0) || baseSide.missingUnlabelled > 0));
+  const missingBar = hasMissing ? bars.push({ label: '(missing)', short: 'NA', kind: 'missing', spike: false }) - 1 : -1;
+
+  const seriesCount = byClass ? classNames.length : 1;
+  const unlabelledCand = byClass && candidate.schema.label!.missing > 0;
+  const unlabelledBase = byClass && baseSide !== null && (baseline!.schema.label?.missing ?? 0) > 0;
+  const withUnlabelled = unlabelledCand || unlabelledBase;
+  const cand = counts(candSide, axis.barOf(candSide.index), seriesCount, withUnlabelled, bars.length, missingBar);
+  const base = baseSide ? counts(baseSide, axis.barOf(baseSide.index), seriesCount, withUnlabelled, bars.length, missingBar) : null;
+
+  const classes: ClassCounts[] = [];
+  for (let s = 0; s < seriesCount; s++) {
+    classes.push({ className: byClass ? classNames[s] : null, candidate: cand[s], baseline: base ? base[s] : null });
+  }
+  if (withUnlabelled) {
+    classes.push({ className: null, unlabelled: true, candidate: cand[seriesCount], baseline: base ? base[seriesCount] : null });
+  }
+  return {
+    column: name,
+    axis: axis.kind,
+    numeric,
+    reasons: spikes.reasons,
+    bars,
+    classes,
+    candidateRows: candidate.table.rowCount,
+    baselineRows: baseSide ? baseline!.table.rowCount : null,
+    baselineNote,
+  };
+}
+
+/** classMap null: one series of all rows. */
+function side(dataset: Dataset, column: number, classMap: number[] | null): Side {
+  const index = dataset.stats.valueIndex(column);
+  const label = dataset.schema.label;
+  const classCount = classMap === null ? 0 : dataset.stats.classCount;
+  const missingByClass = new Array<number>(Math.max(classCount, 1)).fill(0);
+  let missingUnlabelled = 0;
+  const col = dataset.table.columns[column];
+  if (col.missingCount > 0) {
+    for (let row = 0; row < index.ids.length; row++) {
+      if (index.ids[row] !== MISSING_CODE) continue;
+      if (classMap === null) missingByClass[0]++;
+      else if (label && label.y[row] >= 0) missingByClass[label.y[row]]++;
+      else missingUnlabelled++;
+    }
+  }
+  return { index, classMap: classMap ?? [0], classCount, rows: dataset.table.rowCount, missingByClass, missingUnlabelled };
+}
+
+/** Counts per series (plus one for unlabelled rows when asked) per bar. */
+function counts(
+  s: Side,
+  barOf: Int32Array,
+  seriesCount: number,
+  withUnlabelled: boolean,
+  barCount: number,
+  missingBar: number,
+): number[][] {
+  const out = Array.from({ length: seriesCount + (withUnlabelled ? 1 : 0) }, () => new Array<number>(barCount).fill(0));
+  const { counts: valueCounts, classCounts } = s.index;
+  const k = s.classCount;
+  for (let id = 0; id < valueCounts.length; id++) {
+    const bar = barOf[id];
+    if (bar < 0) continue;
+    if (k === 0 || classCounts === null) {
+      out[0][bar] += valueCounts[id];
+      continue;
+    }
+    let labelled = 0;
+    for (let c = 0; c < k; c++) {
+      const n = classCounts[id * k + c];
+      labelled += n;
+      const series = s.classMap[c];
+      if (series >= 0 && n > 0) out[series][bar] += n;
+    }
+    if (withUnlabelled && valueCounts[id] > labelled) out[seriesCount][bar] += valueCounts[id] - labelled;
+  }
+  if (missingBar >= 0) {
+    if (k === 0) out[0][missingBar] += s.missingByClass[0];
+    else for (let c = 0; c < k; c++) if (s.classMap[c] >= 0) out[s.classMap[c]][missingBar] += s.missingByClass[c];
+    if (withUnlabelled) out[seriesCount][missingBar] += s.missingUnlabelled;
+  }
+  return out;
+}
+
+interface Axis {
+  kind: 'categorical' | 'binned';
+  bars: HistogramBar[];
+  /** Bar of each value id of a side's value index (-1: none). */
+  barOf(index: ValueIndex): Int32Array;
+}
+
+function numericAxis(cand: ValueIndex, base: ValueIndex | null, spikes: Spikes): Axis {
+  const spikeValues = new Set<number>();
+  for (const v of spikes.values) if (typeof v === 'number' && !Number.isNaN(v)) spikeValues.add(v === 0 ? 0 : v);
+  const ranges = spikes.ranges.filter(([lo, hi]) => lo <= hi);
+  const inRange = (v: number): number => ranges.findIndex(([lo, hi]) => v >= lo && v <= hi);
+
+  // Distinct values of both files with their total counts.
+  const totals = new Map<number, number>();
+  for (const index of base ? [cand, base] : [cand]) {
+    const values = index.values as Float64Array;
+    for (let id = 0; id < values.length; id++) totals.set(values[id], (totals.get(values[id]) ?? 0) + index.counts[id]);
+  }
+  const distinct = Array.from(totals.keys()).sort((a, b) => a - b);
+  const rest = distinct.filter((v) => !spikeValues.has(v) && inRange(v) < 0);
+
+  const all = Array.from(new Set([...distinct, ...spikeValues])).sort((a, b) => a - b);
+  if (rest.length <= MAX_CATEGORIES && all.length <= MAX_CATEGORIES + 8) {
+    // One bar per distinct value; spike values (even absent from the data) get theirs.
+    const barIndex = new Map<number, number>();
+    const steps = all.slice(1).map((v, i) => v - all[i]).sort((a, b) => a - b);
+    const typical = steps.length > 0 ? steps[Math.floor(steps.length / 2)] : 0;
+    const bars: HistogramBar[] = all.map((v, i) => {
+      barIndex.set(v, i);
+      const bar: HistogramBar = { label: formatNumber(v), short: shortNumber(v), kind: 'value', spike: spikeValues.has(v) || inRange(v) >= 0 };
+      if (i > 0 && typical > 0 && v - all[i - 1] > 10 * typical && all.length >= 8) bar.gapBefore = true;
+      return bar;
+    });
+    return {
+      kind: 'categorical',
+      bars,
+      barOf: (index) => Int32Array.from(index.values as Float64Array, (v) => barIndex.get(v) ?? -1),
+    };
+  }
+
+  // Bins over the bulk of the other values.
+  let lo = rest.length ? rest[0] : 0;
+  let hi = rest.length ? rest[rest.length - 1] : 1;
+  if (rest.length > 0) {
+    const total = rest.reduce((sum, v) => sum + totals.get(v)!, 0);
+    lo = weightedQuantile(rest, totals, total, 0.005);
+    hi = weightedQuantile(rest, totals, total, 0.995);
+    if (hi <= lo) {
+      lo = rest[0];
+      hi = rest[rest.length - 1];
+    }
+  }
+  const integer = rest.every((v) => Number.isInteger(v));
+  let step = niceStep((hi - lo) / BIN_TARGET || 1);
+  if (integer && step < 1) step = 1;
+  const start = round12(Math.floor(lo / step) * step);
+  const binCount = Math.max(1, Math.floor(round12((hi - start) / step)) + 1);
+  const end = round12(start + binCount * step);
+  const edge = (i: number): number => round12(start + i * step);
+
+  interface Item {
+    key: number;
+    order: number;
+    bar: HistogramBar;
+  }
+  const items: Item[] = [];
+  const restSet = new Set(rest);
+  const hasBelow = rest.some((v) => v < start);
+  const hasAbove = rest.some((v) => v >= end);
+  if (hasBelow) items.push({ key: -Infinity, order: 0, bar: { label: `< ${formatNumber(start)}`, short: `<${shortNumber(start)}`, kind: 'below', spike: false } });
+  for (let i = 0; i < binCount; i++) {
+    const a = edge(i);
+    const b = edge(i + 1);
+    const label = integer && step === 1 ? formatNumber(a) : `[${formatNumber(a)}, ${formatNumber(b)})`;
+    items.push({ key: a, order: 1, bar: { label, short: shortNumber(a), kind: 'bin', spike: false } });
+  }
+  if (hasAbove) items.push({ key: end, order: 1, bar: { label: `≥ ${formatNumber(end)}`, short: `≥${shortNumber(end)}`, kind: 'above', spike: false } });
+  for (const v of spikeValues) items.push({ key: v, order: 2, bar: { label: formatNumber(v), short: shortNumber(v), kind: 'value', spike: true } });
+  ranges.forEach(([a, b]) =>
+    items.push({ key: a, order: 2, bar: { label: `${formatNumber(a)}..${formatNumber(b)}`, short: `${shortNumber(a)}..`, kind: 'range', spike: true } }),
+  );
+  // Stable by position; a spike sits after the bin that holds it.
+  const sorted = items.map((item, i) => ({ ...item, i })).sort((x, y) => x.key - y.key || x.order - y.order || x.i - y.i);
+  const bars = sorted.map((item) => item.bar);
+  const position = new Map<Item, number>();
+  sorted.forEach((item, i) => position.set(items[item.i], i));
+  const belowBar = hasBelow ? position.get(items[0])! : -1;
+  const firstBin = hasBelow ? 1 : 0;
+  const binBar = (i: number): number => position.get(items[firstBin + i])!;
+  const aboveBar = hasAbove ? position.get(items[firstBin + binCount])! : -1;
+  const spikeStart = firstBin + binCount + (hasAbove ? 1 : 0);
+  const spikeBar = new Map<number, number>();
+  Array.from(spikeValues).forEach((v, k) => spikeBar.set(v, position.get(items[spikeStart + k])!));
+  const rangeBar = ranges.map((_, k) => position.get(items[spikeStart + spikeValues.size + k])!);
+
+  const barOfValue = (v: number): number => {
+    const spike = spikeBar.get(v);
+    if (spike !== undefined) return spike;
+    const r = inRange(v);
+    if (r >= 0) return rangeBar[r];
+    if (!restSet.has(v)) return -1;
+    if (v < start) return belowBar;
+    if (v >= end) return aboveBar;
+    return binBar(Math.min(binCount - 1, Math.max(0, Math.floor(round12((v - start) / step)))));
+  };
+  return { kind: 'binned', bars, barOf: (index) => Int32Array.from(index.values as Float64Array, barOfValue) };
+}
+
+function textAxis(cand: ValueIndex, base: ValueIndex | null, spikes: Spikes): Axis {
+  const spikeValues = new Set<string>();
+  for (const v of spikes.values) if (v !== null) spikeValues.add(String(v));
+  const candTotals = new Map<string, number>();
+  const allTotals = new Map<string, number>();
+  const values = cand.values as readonly string[];
+  for (let id = 0; id < values.length; id++) {
+    candTotals.set(values[id], (candTotals.get(values[id]) ?? 0) + cand.counts[id]);
+    allTotals.set(values[id], (allTotals.get(values[id]) ?? 0) + cand.counts[id]);
+  }
+  if (base) {
+    const baseValues = base.values as readonly string[];
+    for (let id = 0; id < baseValues.length; id++) allTotals.set(baseValues[id], (allTotals.get(baseValues[id]) ?? 0) + base.counts[id]);
+  }
+  for (const v of spikeValues) if (!allTotals.has(v)) allTotals.set(v, 0);
+  const order = Array.from(allTotals.keys()).sort(
+    (a, b) => (candTotals.get(b) ?? 0) - (candTotals.get(a) ?? 0) || allTotals.get(b)! - allTotals.get(a)! || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  let shown = order;
+  let other = 0;
+  if (order.length > MAX_CATEGORIES) {
+    const top = order.filter((v) => !spikeValues.has(v)).slice(0, MAX_TEXT_BARS);
+    const keep = new Set([...top, ...spikeValues]);
+    shown = order.filter((v) => keep.has(v));
+    other = order.length - shown.length;
+  }
+  const barIndex = new Map<string, number>();
+  const bars: HistogramBar[] = shown.map((v, i) => {
+    barIndex.set(v, i);
+    return { label: v, short: v, kind: 'value', spike: spikeValues.has(v) };
+  });
+  const otherBar = other > 0 ? bars.push({ label: `(other ${other} values)`, short: 'other', kind: 'other', spike: false }) - 1 : -1;
+  return {
+    kind: 'categorical',
+    bars,
+    barOf: (index) => Int32Array.from(index.values as readonly string[], (v) => barIndex.get(v) ?? otherBar),
+  };
+}
+
+function weightedQuantile(sorted: number[], weights: Map<number, number>, total: number, q: number): number {
+  const target = q * total;
+  let seen = 0;
+  for (const v of sorted) {
+    seen += weights.get(v)!;
+    if (seen > target) return v;
+  }
+  return sorted[sorted.length - 1];
+}
+
+/** 1, 2, 2.5 or 5 times a power of ten, at least `raw`. */
+export function niceStep(raw: number): number {
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * power >= raw * (1 - 1e-9)) return round12(m * power);
+  return round12(10 * power);
+}
+
+function round12(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
+}
+
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(6)));
+}
+
+/** Compact axis text: 999, 12.5, 20k, 1.5M. */
+export function shortNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  const fixed = (x: number): string => String(Number(x.toPrecision(3)));
+  if (a >= 1e9) return `${fixed(v / 1e9)}G`;
+  if (a >= 1e6) return `${fixed(v / 1e6)}M`;
+  if (a >= 1e4) return `${fixed(v / 1e3)}k`;
+  return Number.isInteger(v) ? String(v) : fixed(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Display helpers shared by the HTML and Markdown reports (plain text out; each format escapes it).
+
+/**
+ * Replaces C0/C1 control characters and bidirectional overrides (which could reorder what is
+ * shown) with U+FFFD, and line breaks and tabs with a space: one line of visible text.
+ */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+}
+
+/** 1234567 -> "1,234,567" (no locale: same output everywhere). */
+export function int(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const sign = n < 0 ? '-' : '';
+  const digits = String(Math.round(Math.abs(n)));
+  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export function percent(share: number): string {
+  if (!Number.isFinite(share)) return String(share);
+  const p = share * 100;
+  if (p > 0 && p < 1) return `${Number(p.toPrecision(1))}%`;
+  if (p < 100 && p > 99) return `${Number(p.toFixed(1))}%`;
+  return `${Math.round(p)}%`;
+}
+
+export function num(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n)) return Math.abs(n) >= 10000 ? int(n) : String(n);
+  return String(Number(n.toPrecision(4)));
+}
+
+/** camelCase / snake_case key -> "camel case". */
+export function humanKey(key: string): string {
+  return key
+    .replace(/_/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase();
+}
+
+const SHARE_KEY = /(share|rate|purity|accuracy|agreement|recall|precision)$/i;
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A value from evidence or the model section as one short line: shares in percent (by key
+ * name), arrays capped, objects as "a (b)" pairs or "key value" lists. At most `limit` characters.
+ */
+export function compactValue(value: unknown, key = '', limit = 160): string {
+  const text = compact(value, key, 0);
+  return text.length > limit ? text.slice(0, limit - 1) + '…' : text;
+}
+
+function compact(value: unknown, key: string, depth: number): string {
+  if (value === null || value === undefined) return '–';
+  if (typeof value === 'number') return SHARE_KEY.test(key) && value >= 0 && value <= 1 ? percent(value) : num(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return 'none';
+    // A top-level list of names (features, columns) is shown whole, up to 40.
+    const cap = depth === 0 && value.every((item) => typeof item !== 'object' || item === null) ? 40 : 6;
+    const shown = value.slice(0, cap).map((item) => compact(item, key, depth + 1));
+    return `${shown.join(', ')}${value.length > cap ? `, … (${value.length})` : ''}`;
+  }
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value);
+    if (depth > 2) return '{…}';
+    // {value, count} and similar pairs read best as "value (count)".
+    if (entries.length === 2 && depth > 0) {
+      return `${compact(entries[0][1], entries[0][0], depth + 1)} (${compact(entries[1][1], entries[1][0], depth + 1)})`;
+    }
+    return entries.map(([k, v]) => `${humanKey(k)} ${compact(v, k, depth + 1)}`).join(depth > 0 ? '; ' : ' · ');
+  }
+  return String(value);
+}
+
+/** "rows 30000, 30001, … (2986 in all)" */
+export function rowSample(rows: readonly number[], count: number, max = 8): string {
+  if (rows.length === 0) return '';
+  const shown = rows.slice(0, max).join(', ');
+  return rows.length > max || count > rows.length ? `${shown}, … (${int(Math.max(count, rows.length))} in all)` : shown;
+}
+
+export function findingsAboveInfo(report: Report): Finding[] {
+  return report.findings.filter((f) => f.severity !== 'info');
+}
+
+export function baseName(file: string): string {
+  const parts = file.split(/[\\/]/);
+  return parts[parts.length - 1] || file;
+}
+
+/** Model section: the `enabled` flag is shown as a sentence, not a row. */
+export function modelEntries(model: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(model).filter(([key]) => key !== 'enabled');
+}
+
+/** A per-class array (one number per class) as "0: 95% · 1: 36%", else null. */
+export function perClass(value: unknown, key: string, classes: readonly string[] | undefined): string | null {
+  if (!classes || !Array.isArray(value) || value.length !== classes.length || value.length < 2) return null;
+  if (!value.every((v) => typeof v === 'number')) return null;
+  return value.map((v, i) => `${classes[i]}: ${compactValue(v, key)}`).join(' · ');
+}
+
+/** "comparison" -> "Comparison", "heldOut" -> "Held out". */
+export function title(key: string): string {
+  const text = humanKey(key);
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function modelEnabled(report: Report): boolean {
+  return report.model.enabled !== false && modelEntries(report.model).length > 0;
+}
+
+/** Columns of an array of plain objects (union of keys, first-seen order), or null if it is not one. */
+export function tableColumns(value: unknown): string[] | null {
+  if (!Array.isArray(value) || value.length === 0 || !value.every(isPlainObject)) return null;
+  const keys: string[] = [];
+  for (const row of value as Record<string, unknown>[]) for (const key of Object.keys(row)) if (!keys.includes(key)) keys.push(key);
+  return keys;
+}
+

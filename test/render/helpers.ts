@@ -1,0 +1,206 @@
+/** Shared by the renderer and output tests: the poisoned credit copy, audits and datasets. */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runAudit } from '../../src/audit.js';
+import { loadTable } from '../../src/load/load-table.js';
+import { inferSchema } from '../../src/schema/schema.js';
+import { DatasetStats } from '../../src/engine/stats.js';
+import type { Dataset } from '../../src/engine/rule.js';
+import type { Report } from '../../src/report/report.js';
+import { buildHistogramData, type HistogramData } from '../../src/render/histogram.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The credit data: shared/ beside the work tree (CI's clone), or the development copy. */
+export function creditCsv(): string {
+  const candidates = [
+    process.env.AUDIT_DATA_CREDIT_CSV,
+    path.resolve(repo, '../shared/data/default_credit_card.csv'),
+    '/work/shared/data/default_credit_card.csv',
+  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`credit data not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+/** A temporary folder removed when the process exits. */
+export function tempFolder(prefix = 'audit-data-render-'): string {
+  const folder = mkdtempSync(path.join(tmpdir(), prefix));
+  process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
+/**
+ * The known attack: copies of 45% of the rows of class `labelValue` (evenly spread), with
+ * `column` set to `value`, appended to the file. Returns the file and the appended count.
+ */
+export function writePoisoned(
+  folder: string,
+  options: { source?: string; column?: string; value?: string; label?: string; labelValue?: string; share?: number } = {},
+): { file: string; appended: number; originalRows: number } {
+  const source = options.source ?? creditCsv();
+  const column = options.column ?? 'AGE';
+  const labelColumn = options.label ?? 'DEFAULT';
+  const text = readFileSync(source, 'utf8');
+  const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
+  const header = lines[0].split(',');
+  const at = header.indexOf(column);
+  const labelAt = header.indexOf(labelColumn);
+  const chosen = lines.slice(1).filter((line) => line.split(',')[labelAt] === (options.labelValue ?? '1'));
+  const count = Math.round(chosen.length * (options.share ?? 0.45));
+  const extra: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const fields = chosen[Math.floor((i * chosen.length) / count)].split(',');
+    fields[at] = options.value ?? '999';
+    extra.push(fields.join(','));
+  }
+  const file = path.join(folder, 'poisoned credit.csv');
+  writeFileSync(file, text + (text.endsWith('\n') ? '' : '\n') + extra.join('\n') + '\n');
+  return { file, appended: count, originalRows: lines.length - 1 };
+}
+
+export async function dataset(file: string, label?: string): Promise<Dataset> {
+  const table = await loadTable(file);
+  const schema = inferSchema(table, { label });
+  return { table, schema, stats: new DatasetStats(table, schema) };
+}
+
+const fixed = () => new Date('2026-11-25T12:00:00.000Z');
+
+/** The report of a file (with no model stage, for speed) and its histogram data. */
+export async function audit(file: string, baseline?: string, label?: string): Promise<{ report: Report; data: HistogramData }> {
+  const report = await runAudit({ candidate: file, baseline, label, model: false, now: fixed });
+  const candidate = await dataset(file, label);
+  const base = baseline ? await dataset(baseline, report.label?.column) : null;
+  return { report, data: buildHistogramData(candidate, base, report) };
+}
+
+export const HOSTILE_COLUMN = '<script>alert(1)</script>';
+export const HOSTILE_VALUE = '=HYPERLINK("x")';
+export const PIPE_COLUMN = 'a|b`c\u001b[31m';
+
+/**
+ * A small dataset whose text is hostile: a column named `<script>alert(1)</script>`, one named
+ * with a pipe, a backtick and an ESC sequence, values such as `=HYPERLINK("x")` and `-cmd`,
+ * and appended label-1 copies whose hostile column holds HYPERLINK (so it is implicated).
+ */
+export function writeHostile(folder: string, name = 'hostile <b>&amp; "q".csv'): { file: string; rows: number; appended: number } {
+  const lines: string[] = [];
+  const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+  lines.push(['id', HOSTILE_COLUMN, PIPE_COLUMN, 'amount', 'score', 'label'].map(quote).join(','));
+  let seed = 7;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const base: string[][] = [];
+  for (let i = 0; i < 1500; i++) {
+    const cat = ['red', 'green', 'blue', 'teal', 'gold'][Math.floor(random() * 5)];
+    const other = i % 97 === 0 ? '-cmd|x' : ['p', 'q', 'r'][Math.floor(random() * 3)];
+    const amount = String(Math.round(random() * 1000));
+    const score = (random() * 10).toFixed(2);
+    const label = random() < 0.3 ? '1' : '0';
+    base.push([String(i + 1), cat, other, amount, score, label]);
+  }
+  const ones = base.filter((r) => r[5] === '1');
+  const appended = Math.round(ones.length * 0.4);
+  const extra: string[][] = [];
+  for (let i = 0; i < appended; i++) {
+    const copy = [...ones[Math.floor((i * ones.length) / appended)]];
+    copy[1] = HOSTILE_VALUE;
+    extra.push(copy);
+  }
+  for (const r of [...base, ...extra]) lines.push(r.map(quote).join(','));
+  const file = path.join(folder, name);
+  writeFileSync(file, lines.join('\r\n') + '\r\n');
+  return { file, rows: base.length + extra.length, appended };
+}
+
+/**
+ * The hostile file's report with hostile text in every other place a renderer shows: a trigger
+ * (with a paired value), the model section, a message, evidence, notes and the paths.
+ */
+export async function hostileReport(folder: string): Promise<{ report: Report; data: HistogramData; file: string }> {
+  const { file } = writeHostile(folder);
+  const { report } = await audit(file);
+  const hostileRows = report.findings.find((f) => f.column === HOSTILE_COLUMN && f.severity === 'high')?.rows ?? [];
+  report.triggers = [
+    {
+      column: HOSTILE_COLUMN,
+      value: HOSTILE_VALUE,
+      range: null,
+      targetClass: '1</td><script>alert(2)</script>',
+      support: hostileRows.length,
+      purity: 1,
+      flipRate: 0.93,
+      referenceFlipRate: 0.02,
+      rows: hostileRows,
+      evidence: { reference: 'baseline', pairedWith: { column: PIPE_COLUMN, value: '-cmd|x' } },
+    },
+  ];
+  report.suspiciousRows = [...new Set([...report.suspiciousRows, ...hostileRows])].sort((a, b) => a - b);
+  report.model = {
+    enabled: true,
+    comparison: [
+      { name: 'candidate <img src=x onerror=alert(3)>', accuracy: 0.81 },
+      { name: 'baseline | `x`', accuracy: 0.82 },
+    ],
+    flips: { probes: 400, candidate: 0.93, reference: 0.02 },
+    note: '<iframe src="https://example.invalid"></iframe>',
+  };
+  report.findings[0].message += ' </td></tr><script>alert(4)</script> | `x` \u001b[2J';
+  report.findings[0].evidence.sample = ['<svg onload=alert(5)>', '=1+1'];
+  report.notes.push('<style>body{display:none}</style> @SUM(A1)');
+  const candidate = await dataset(file);
+  return { report, data: buildHistogramData(candidate, null, report), file };
+}
+
+/**
+ * A strict check of our HTML: every `<` starts a known tag, tags are balanced, no event-handler
+ * attribute, no script, no URL outside the page. Returns the tag names found.
+ */
+export function checkHtml(html: string): string[] {
+  const allowed = new Set(
+    'html head meta title style body main header section h1 h2 h3 p table thead tbody tr th td div span b code ul li a figure figcaption footer svg title line rect text path'.split(' '),
+  );
+  const voids = new Set(['meta', 'br']);
+  const stack: string[] = [];
+  const tags: string[] = [];
+  let at = 0;
+  const doctype = '<!doctype html>';
+  if (!html.startsWith(doctype)) throw new Error('no doctype');
+  at = doctype.length;
+  const tag = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"<>]*")?)*)\s*(\/?)>/y;
+  while (at < html.length) {
+    const next = html.indexOf('<', at);
+    if (next < 0) break;
+    const text = html.slice(at, next);
+    if (text.includes('>')) throw new Error(`raw '>' in text near ${JSON.stringify(text.slice(0, 80))}`);
+    if (/&(?![a-z]+;|#\d+;)/.test(text)) throw new Error(`raw '&' in text near ${JSON.stringify(text.slice(0, 80))}`);
+    tag.lastIndex = next;
+    const m = tag.exec(html);
+    if (!m) throw new Error(`a '<' that starts no tag near ${JSON.stringify(html.slice(next, next + 80))}`);
+    const [, closing, rawName, attrs, selfClosing] = m;
+    const name = rawName.toLowerCase();
+    if (!allowed.has(name)) throw new Error(`unexpected element <${name}>`);
+    if (/\son[a-z]+=/i.test(attrs)) throw new Error(`event handler attribute in <${name}${attrs}>`);
+    if (/(javascript|https?|ftp):/i.test(attrs)) throw new Error(`URL in <${name}${attrs}>`);
+    if (closing) {
+      const open = stack.pop();
+      if (open !== name) throw new Error(`</${name}> closes <${open}>`);
+    } else {
+      tags.push(name);
+      if (!voids.has(name) && !selfClosing) stack.push(name);
+    }
+    at = tag.lastIndex;
+    if (name === 'style' && !closing) {
+      const end = html.indexOf('</style>', at);
+      if (html.slice(at, end).includes('<')) throw new Error('a < inside <style>');
+      at = end;
+    }
+  }
+  if (stack.length > 0) throw new Error(`unclosed: ${stack.join(' > ')}`);
+  return tags;
+}

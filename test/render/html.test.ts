@@ -1,0 +1,72 @@
+// The HTML report: structure, self-containment, escaping of every text from the data.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CONTENT_SECURITY_POLICY, esc, renderHtml } from '../../src/render/html.js';
+import { audit, checkHtml, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE, tempFolder, writePoisoned } from './helpers.js';
+
+const folder = tempFolder();
+
+test('esc escapes the five HTML characters and makes control characters visible', () => {
+  assert.equal(esc(`<a href="x" title='y'>&amp;</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+  assert.equal(esc('a\u001b[31mb\u202ec\nd'), 'a\uFFFD[31mb\uFFFDc d');
+});
+
+test('the poisoned credit report: CSP, verdict first, findings, histogram with the spike, schema', async () => {
+  const { file } = writePoisoned(folder);
+  const { report, data } = await audit(file);
+  const html = renderHtml(report, data);
+  const tags = checkHtml(html);
+  assert.ok(!tags.includes('script'));
+  assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`));
+  assert.equal(CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+  assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<style>'), 'the policy comes before any content');
+  const order = ['class="verdict', 'id="findings"', 'id="histograms"', 'id="triggers"', 'id="model"', 'id="schema"'].map((s) => html.indexOf(s));
+  assert.ok(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1])), `section order ${order}`);
+  assert.match(html, new RegExp(`<div class="verdict-word">${report.verdict.toUpperCase()}</div>`));
+  assert.match(html, new RegExp(`<b>${report.trustScore}</b><span>/100</span>`));
+  // Nothing outside the page: no URL to load, no script.
+  assert.doesNotMatch(html, /\b(src|href)="(?!#)/);
+  assert.doesNotMatch(html, /https?:\/\//);
+  // The AGE histogram of class 1 has a bar at 999 holding every appended row.
+  const svg = html.match(/<svg class="histogram" data-column="AGE" data-file="candidate" data-class="DEFAULT = 1"[\s\S]*?<\/svg>/);
+  assert.ok(svg, 'AGE histogram for DEFAULT = 1');
+  const bar = svg[0].match(/<rect class="bar candidate spike" [^>]*data-label="999" data-count="(\d+)"/);
+  assert.ok(bar, 'a spike bar at 999');
+  assert.equal(Number(bar[1]), report.findings.find((f) => f.column === 'AGE' && f.value === 999)!.count);
+  for (const column of report.schema) assert.ok(html.includes(`>${esc(column.name)} `) || html.includes(`>${esc(column.name)}<`));
+  // Every finding is listed.
+  assert.equal((html.match(/<tr class="finding /g) ?? []).length, report.findings.length);
+});
+
+test('a report with triggers and a model section shows both; without data, no histograms', async () => {
+  const { report } = await hostileReport(folder);
+  const html = renderHtml(report);
+  checkHtml(html);
+  assert.match(html, /<table class="triggers">/);
+  assert.match(html, /93%/);
+  assert.match(html, /<h3>Comparison<\/h3>/);
+  assert.match(html, /Accuracy on the same held-out rows: <b>candidate &lt;img src=x onerror=alert\(3\)&gt;<\/b> 81%/);
+  assert.match(html, /81%/);
+  assert.match(html, /Histograms were not computed/);
+});
+
+test('hostile column names, values, classes, messages and paths come out inert', async () => {
+  const { report, data } = await hostileReport(folder);
+  const html = renderHtml(report, data);
+  const tags = checkHtml(html);
+  for (const bad of ['script', 'img', 'iframe', 'style-in-body']) assert.equal(tags.filter((t) => t === bad).length, 0, bad);
+  assert.equal(tags.filter((t) => t === 'style').length, 1, 'only our own style element');
+  assert.ok(!html.includes('\u001b'), 'no ESC');
+  assert.ok(html.includes(esc(HOSTILE_COLUMN)));
+  assert.ok(html.includes('=HYPERLINK(&quot;x&quot;)'));
+  // The implicated hostile column has its histogram, with the hostile value as the spike bar.
+  assert.ok(data.columns.some((c) => c.column === HOSTILE_COLUMN));
+  assert.match(html, new RegExp(`<svg class="histogram" data-column="${esc(HOSTILE_COLUMN).replace(/[()]/g, '\\$&')}"`));
+  assert.ok(html.includes(`data-label="${esc(HOSTILE_VALUE)}"`));
+  assert.ok(!html.includes(HOSTILE_COLUMN) && !html.includes('<img src=x') && !html.includes('<iframe'));
+});
+
+test('same report, same HTML', async () => {
+  const { report, data } = await hostileReport(folder);
+  assert.equal(renderHtml(report, data), renderHtml(report, data));
+});
