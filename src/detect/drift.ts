@@ -1,0 +1,662 @@
+/**
+ * Two-sample comparison of one column between the baseline and the candidate (or of one class's
+ * rows of it), shared by the baseline-comparison rules (`drift`, `label-shift`, `schema-changes`).
+ *
+ * The test depends on the column's shape:
+ * - numbers with many distinct values: two-sample Kolmogorov-Smirnov (p-value from the asymptotic
+ *   Kolmogorov distribution, Stephens' small-sample correction); effect size = the KS distance D
+ *   (largest gap between the two cumulative distributions, 0..1); plus the Wasserstein distance
+ *   over the baseline's interquartile range and PSI on baseline-quantile bins, for the report.
+ * - text, and numeric codes (at most `maxDiscreteValues` distinct baseline values): chi-square on
+ *   the value counts (cells with an expected count under 5 pooled); effect size = Jensen-Shannon
+ *   distance (base 2, 0..1); plus PSI.
+ * Either way the result carries "cells" (values, baseline-quantile ranges, values the baseline
+ * never had) with before/after shares, so that a finding can name what moved most.
+ *
+ * Every p-value is a natural log (see src/stats/tails.ts) so that 1e-300 and below still compare.
+ */
+import { gammaln } from 'simple-statistics';
+import type { Dataset } from '../engine/rule.js';
+import { MISSING_CODE } from '../table/table.js';
+import { formatNumber, formatRange, formatValue, round } from './describe.js';
+import { log10P } from '../stats/tails.js';
+
+export interface ComparisonOptions {
+  /** Numeric columns with at most this many distinct baseline values are codes: compared value by value. */
+  maxDiscreteValues: number;
+  /** Baseline-quantile bins for numeric columns (PSI and "what moved"). */
+  quantileBins: number;
+  /** Text values kept as their own cell; the rarer ones are pooled as "other values". */
+  maxCategories: number;
+  /** Fewer non-missing rows than this on either side: no comparison. */
+  minRows: number;
+}
+
+export const DEFAULT_COMPARISON_OPTIONS: ComparisonOptions = {
+  maxDiscreteValues: 20,
+  quantileBins: 10,
+  maxCategories: 50,
+  minRows: 20,
+};
+
+/** Thresholds shared by the drift-like rules: significance and effect size. */
+export interface DriftThresholds {
+  /** Family-wise false-alarm rate, Bonferroni over every comparison the rule makes. */
+  alpha: number;
+  /** Effect size (KS D or Jensen-Shannon distance) for a moderate and a large shift. */
+  moderateEffect: number;
+  largeEffect: number;
+}
+
+export interface ColumnSample {
+  readonly dataset: Dataset;
+  readonly column: number;
+  /** The rows to compare (e.g. one class); null for every row. */
+  readonly rows: ArrayLike<number> | null;
+}
+
+export type CellKind = 'value' | 'range' | 'below' | 'above' | 'unseen' | 'other';
+
+export interface DriftCell {
+  readonly kind: CellKind;
+  /** The value of a 'value' cell, the most frequent new value of an 'unseen' cell, else null. */
+  readonly value: number | string | null;
+  /** Observed bounds (both files) of a numeric range cell; null otherwise. */
+  readonly range: [number, number] | null;
+  /** 'unseen' cells: the most frequent values the baseline never had. */
+  readonly examples: readonly (number | string)[];
+  readonly baselineCount: number;
+  readonly candidateCount: number;
+  /** Share of the baseline's and the candidate's compared rows in this cell. */
+  readonly before: number;
+  readonly after: number;
+}
+
+export type TestName = 'kolmogorov-smirnov' | 'chi-square';
+
+export interface Comparison {
+  readonly test: TestName;
+  /** KS D, or the chi-square statistic. */
+  readonly statistic: number;
+  readonly degreesOfFreedom: number | null;
+  readonly logP: number;
+  /** KS D for numbers, Jensen-Shannon distance for values: what the effect thresholds apply to. */
+  readonly effect: number;
+  readonly effectName: 'ks-distance' | 'js-distance';
+  readonly psi: number;
+  readonly jsDistance: number;
+  /** Wasserstein distance over the baseline's interquartile range (numbers only). */
+  readonly wassersteinIqr: number | null;
+  readonly baselineRows: number;
+  readonly candidateRows: number;
+  readonly cells: readonly DriftCell[];
+  /** The cell of a candidate row, -1 when the cell is missing. */
+  cellOfCandidateRow(row: number): number;
+}
+
+/**
+ * Compares the baseline sample with the candidate sample, or returns null when they cannot be
+ * compared (one holds numbers and the other text, or too few non-missing rows).
+ */
+export function compareSamples(
+  baseline: ColumnSample,
+  candidate: ColumnSample,
+  options: ComparisonOptions = DEFAULT_COMPARISON_OPTIONS,
+): Comparison | null {
+  const baselineKind = baseline.dataset.table.columns[baseline.column].kind;
+  const candidateKind = candidate.dataset.table.columns[candidate.column].kind;
+  if (baselineKind !== candidateKind) return null;
+  const baselineIndex = baseline.dataset.stats.valueIndex(baseline.column);
+  const comparison =
+    baselineKind === 'numeric' && baselineIndex.values.length > options.maxDiscreteValues
+      ? compareNumbers(baseline, candidate, options)
+      : compareValues(baseline, candidate, options);
+  if (comparison.baselineRows < options.minRows || comparison.candidateRows < options.minRows) return null;
+  return comparison;
+}
+
+/** 'large', 'moderate' or null: significant (log p at or under the threshold) and big enough. */
+export function driftLevel(comparison: Comparison, logThreshold: number, thresholds: DriftThresholds): 'large' | 'moderate' | null {
+  if (comparison.logP > logThreshold) return null;
+  if (comparison.effect >= thresholds.largeEffect) return 'large';
+  if (comparison.effect >= thresholds.moderateEffect) return 'moderate';
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values (text and numeric codes): chi-square, Jensen-Shannon, PSI
+
+function compareValues(baseline: ColumnSample, candidate: ColumnSample, options: ComparisonOptions): Comparison {
+  const baselineIndex = baseline.dataset.stats.valueIndex(baseline.column);
+  const candidateIndex = candidate.dataset.stats.valueIndex(candidate.column);
+  const baselineCounts = countIds(baselineIndex.ids, baselineIndex.values.length, baseline.rows);
+  const candidateCounts = countIds(candidateIndex.ids, candidateIndex.values.length, candidate.rows);
+  const { matchedId, candidateCountOfBaselineId } = matchToBaseline(baselineIndex.values, candidateIndex.values, candidateCounts);
+  const { cells, cellOfBaselineId } = baselineValueCells(baselineIndex.values, baselineCounts, candidateCountOfBaselineId, options.maxCategories);
+  const unseen = unseenCell(candidateIndex.values, candidateCounts, matchedId);
+  if (unseen) cells.push(unseen);
+  const unseenCellIndex = unseen ? cells.length - 1 : -1;
+  const cellOfCandidateId = Int32Array.from(matchedId, (id) => (id >= 0 ? cellOfBaselineId[id] : unseenCellIndex));
+
+  const baselineCellCounts = cells.map((cell) => cell.baselineCount);
+  const candidateCellCounts = cells.map((cell) => cell.candidateCount);
+  const chi = chiSquareTest(baselineCellCounts, candidateCellCounts);
+  const js = jensenShannonDistance(baselineCellCounts, candidateCellCounts);
+  return {
+    test: 'chi-square',
+    statistic: chi.statistic,
+    degreesOfFreedom: chi.degreesOfFreedom,
+    logP: chi.logP,
+    effect: js,
+    effectName: 'js-distance',
+    psi: populationStabilityIndex(baselineCellCounts, candidateCellCounts),
+    jsDistance: js,
+    wassersteinIqr: null,
+    ...withShares(cells),
+    cellOfCandidateRow(row: number): number {
+      const id = candidateIndex.ids[row];
+      return id === MISSING_CODE ? -1 : cellOfCandidateId[id];
+    },
+  };
+}
+
+/** For each candidate value id, the baseline id of the same value (-1 if none); and candidate counts by baseline id. */
+function matchToBaseline(
+  baselineValues: Float64Array | readonly string[],
+  candidateValues: Float64Array | readonly string[],
+  candidateCounts: Float64Array,
+): { matchedId: Int32Array; candidateCountOfBaselineId: Float64Array } {
+  const baselineIdOf = new Map<number | string, number>();
+  for (let id = 0; id < baselineValues.length; id++) baselineIdOf.set(baselineValues[id], id);
+  const matchedId = new Int32Array(candidateValues.length);
+  const candidateCountOfBaselineId = new Float64Array(baselineValues.length);
+  for (let id = 0; id < candidateValues.length; id++) {
+    matchedId[id] = baselineIdOf.get(candidateValues[id]) ?? -1;
+    if (matchedId[id] >= 0) candidateCountOfBaselineId[matchedId[id]] += candidateCounts[id];
+  }
+  return { matchedId, candidateCountOfBaselineId };
+}
+
+/** One cell per baseline value seen in either sample, the `maxCategories` most frequent kept apart (in value order), the rest pooled. */
+function baselineValueCells(
+  values: Float64Array | readonly string[],
+  baselineCounts: Float64Array,
+  candidateCounts: Float64Array,
+  maxCategories: number,
+): { cells: MutableCell[]; cellOfBaselineId: Int32Array } {
+  const total = (id: number): number => baselineCounts[id] + candidateCounts[id];
+  const used: number[] = [];
+  for (let id = 0; id < values.length; id++) if (total(id) > 0) used.push(id);
+  used.sort((a, b) => total(b) - total(a) || a - b);
+  const own = used.slice(0, maxCategories).sort((a, b) => a - b);
+  const pooled = used.slice(maxCategories);
+  const cells = own.map((id) => valueCell(values[id], baselineCounts[id], candidateCounts[id]));
+  const cellOfBaselineId = new Int32Array(values.length).fill(-1);
+  own.forEach((id, cell) => (cellOfBaselineId[id] = cell));
+  if (pooled.length > 0) {
+    const other = emptyCell('other');
+    for (const id of pooled) {
+      other.baselineCount += baselineCounts[id];
+      other.candidateCount += candidateCounts[id];
+      cellOfBaselineId[id] = cells.length;
+    }
+    cells.push(other);
+  }
+  return { cells, cellOfBaselineId };
+}
+
+interface MutableCell {
+  kind: CellKind;
+  value: number | string | null;
+  range: [number, number] | null;
+  examples: (number | string)[];
+  baselineCount: number;
+  candidateCount: number;
+}
+
+function emptyCell(kind: CellKind): MutableCell {
+  return { kind, value: null, range: null, examples: [], baselineCount: 0, candidateCount: 0 };
+}
+
+function valueCell(value: number | string, baselineCount: number, candidateCount: number): MutableCell {
+  return { ...emptyCell('value'), value, baselineCount, candidateCount };
+}
+
+function unseenCell(values: Float64Array | readonly string[], counts: Float64Array, matchedId: Int32Array): MutableCell | null {
+  const ids: number[] = [];
+  for (let id = 0; id < matchedId.length; id++) if (matchedId[id] < 0 && counts[id] > 0) ids.push(id);
+  if (ids.length === 0) return null;
+  ids.sort((a, b) => counts[b] - counts[a] || a - b);
+  const cell = emptyCell('unseen');
+  for (const id of ids) cell.candidateCount += counts[id];
+  cell.examples = ids.slice(0, 5).map((id) => values[id]);
+  cell.value = cell.examples[0];
+  return cell;
+}
+
+function countIds(ids: Uint32Array, valueCount: number, rows: ArrayLike<number> | null): Float64Array {
+  const counts = new Float64Array(valueCount);
+  const total = rows ? rows.length : ids.length;
+  for (let i = 0; i < total; i++) {
+    const id = ids[rows ? rows[i] : i];
+    if (id !== MISSING_CODE) counts[id]++;
+  }
+  return counts;
+}
+
+function withShares(cells: readonly MutableCell[]): { cells: DriftCell[]; baselineRows: number; candidateRows: number } {
+  const baselineRows = sum(cells.map((cell) => cell.baselineCount));
+  const candidateRows = sum(cells.map((cell) => cell.candidateCount));
+  return {
+    baselineRows,
+    candidateRows,
+    cells: cells.map((cell) => ({
+      ...cell,
+      before: cell.baselineCount / Math.max(1, baselineRows),
+      after: cell.candidateCount / Math.max(1, candidateRows),
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers: Kolmogorov-Smirnov, Wasserstein over IQR, PSI on baseline-quantile bins
+
+function compareNumbers(baseline: ColumnSample, candidate: ColumnSample, options: ComparisonOptions): Comparison {
+  const before = weightedSample(baseline);
+  const after = weightedSample(candidate);
+  const d = ksStatistic(before, after);
+  const bins = quantileBins(before, after, options.quantileBins);
+  const baselineCellCounts = bins.cells.map((cell) => cell.baselineCount);
+  const candidateCellCounts = bins.cells.map((cell) => cell.candidateCount);
+  const values = (candidate.dataset.table.columns[candidate.column] as { values: Float64Array }).values;
+  return {
+    test: 'kolmogorov-smirnov',
+    statistic: d,
+    degreesOfFreedom: null,
+    logP: logKsPValue(d, before.total, after.total),
+    effect: d,
+    effectName: 'ks-distance',
+    psi: populationStabilityIndex(baselineCellCounts, candidateCellCounts),
+    jsDistance: jensenShannonDistance(baselineCellCounts, candidateCellCounts),
+    wassersteinIqr: wassersteinOverIqr(before, after),
+    ...withShares(bins.cells),
+    cellOfCandidateRow(row: number): number {
+      const value = values[row];
+      return Number.isNaN(value) ? -1 : bins.cellOf(value);
+    },
+  };
+}
+
+/** A numeric sample as its distinct values (ascending) with their counts: no sorting of rows. */
+export interface WeightedSample {
+  readonly values: Float64Array;
+  readonly counts: Float64Array;
+  readonly total: number;
+}
+
+function weightedSample(sample: ColumnSample): WeightedSample {
+  const index = sample.dataset.stats.valueIndex(sample.column);
+  const counts = countIds(index.ids, index.values.length, sample.rows);
+  return { values: index.values as Float64Array, counts, total: sum(counts) };
+}
+
+/** Visits the union of both samples' values in ascending order with the cumulative counts up to each. */
+function walkMerged(a: WeightedSample, b: WeightedSample, visit: (value: number, cumulativeA: number, cumulativeB: number) => void): void {
+  let i = 0;
+  let j = 0;
+  let cumulativeA = 0;
+  let cumulativeB = 0;
+  while (i < a.values.length || j < b.values.length) {
+    const value = i >= a.values.length ? b.values[j] : j >= b.values.length ? a.values[i] : Math.min(a.values[i], b.values[j]);
+    if (i < a.values.length && a.values[i] === value) cumulativeA += a.counts[i++];
+    if (j < b.values.length && b.values[j] === value) cumulativeB += b.counts[j++];
+    visit(value, cumulativeA, cumulativeB);
+  }
+}
+
+/** Largest gap between the two empirical cumulative distributions (ties handled). */
+export function ksStatistic(a: WeightedSample, b: WeightedSample): number {
+  if (a.total === 0 || b.total === 0) return 0;
+  let d = 0;
+  walkMerged(a, b, (_, cumulativeA, cumulativeB) => {
+    d = Math.max(d, Math.abs(cumulativeA / a.total - cumulativeB / b.total));
+  });
+  return d;
+}
+
+/** log p of a two-sample KS distance, from the asymptotic distribution (conservative with ties). */
+export function logKsPValue(d: number, n: number, m: number): number {
+  if (n === 0 || m === 0) return 0;
+  const effective = Math.sqrt((n * m) / (n + m));
+  return logKolmogorovUpper((effective + 0.12 + 0.11 / effective) * d);
+}
+
+/** log P(K > lambda) for the Kolmogorov distribution. */
+export function logKolmogorovUpper(lambda: number): number {
+  if (lambda <= 0.2) return 0;
+  if (lambda < 1.18) {
+    // P(K <= lambda) = sqrt(2 pi) / lambda * sum exp(-(2k-1)^2 pi^2 / (8 lambda^2)): fast here.
+    let lower = 0;
+    for (let k = 1; k <= 20; k++) lower += Math.exp(-((2 * k - 1) ** 2) * Math.PI ** 2 / (8 * lambda * lambda));
+    lower *= Math.sqrt(2 * Math.PI) / lambda;
+    return Math.log1p(-Math.min(lower, 1 - 1e-16));
+  }
+  // P(K > lambda) = 2 exp(-2 lambda^2) * sum (-1)^(k-1) exp(-2 (k^2 - 1) lambda^2), kept in logs.
+  let series = 0;
+  for (let k = 1; k <= 100; k++) {
+    const term = (k % 2 === 1 ? 1 : -1) * Math.exp(-2 * (k * k - 1) * lambda * lambda);
+    series += term;
+    if (Math.abs(term) < 1e-17) break;
+  }
+  return Math.min(0, Math.LN2 - 2 * lambda * lambda + Math.log(series));
+}
+
+/** Integral of |F - G| over the finite values, divided by the baseline's IQR (its range if the IQR is 0). */
+function wassersteinOverIqr(before: WeightedSample, after: WeightedSample): number | null {
+  if (before.total === 0 || after.total === 0) return null;
+  let area = 0;
+  let previous = NaN;
+  let gap = 0;
+  walkMerged(before, after, (value, cumulativeA, cumulativeB) => {
+    if (!Number.isFinite(value)) return;
+    if (!Number.isNaN(previous)) area += gap * (value - previous);
+    gap = Math.abs(cumulativeA / before.total - cumulativeB / after.total);
+    previous = value;
+  });
+  const finite = before.values.filter((value, i) => Number.isFinite(value) && before.counts[i] > 0);
+  const scale = weightedQuantile(before, 0.75) - weightedQuantile(before, 0.25) || finite[finite.length - 1] - finite[0];
+  return Number.isFinite(scale) && scale > 0 ? area / scale : null;
+}
+
+/** The smallest value with at least a share q of the sample at or below it. */
+function weightedQuantile(sample: WeightedSample, q: number): number {
+  const target = Math.max(1, Math.ceil(q * sample.total));
+  let cumulative = 0;
+  for (let i = 0; i < sample.values.length; i++) {
+    cumulative += sample.counts[i];
+    if (cumulative >= target) return sample.values[i];
+  }
+  return sample.values[sample.values.length - 1];
+}
+
+function extremes(sample: WeightedSample): [number, number] {
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < sample.values.length; i++) {
+    if (sample.counts[i] === 0) continue;
+    if (first < 0) first = i;
+    last = i;
+  }
+  return [sample.values[first], sample.values[last]];
+}
+
+/**
+ * Bins on the baseline's quantiles, plus a bin below the baseline's minimum and one above its
+ * maximum (where a rescaled or shifted column lands). Empty bins are dropped.
+ */
+function quantileBins(
+  before: WeightedSample,
+  after: WeightedSample,
+  binCount: number,
+): { cells: MutableCell[]; cellOf(value: number): number } {
+  const [min, max] = extremes(before);
+  const uppers: number[] = [];
+  for (let k = 1; k < binCount; k++) {
+    const cut = weightedQuantile(before, k / binCount);
+    if (cut < max && (uppers.length === 0 || cut > uppers[uppers.length - 1])) uppers.push(cut);
+  }
+  uppers.push(max);
+  const below = 0;
+  const above = uppers.length + 1;
+  const binOf = (value: number): number => {
+    if (value < min) return below;
+    if (value > max) return above;
+    let low = 0;
+    let high = uppers.length - 1;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (value <= uppers[mid]) high = mid;
+      else low = mid + 1;
+    }
+    return low + 1;
+  };
+  const bins: MutableCell[] = [emptyCell('below'), ...uppers.map(() => emptyCell('range')), emptyCell('above')];
+  const tally = (sample: WeightedSample, key: 'baselineCount' | 'candidateCount'): void => {
+    for (let i = 0; i < sample.values.length; i++) {
+      if (sample.counts[i] === 0) continue;
+      const value = sample.values[i];
+      const bin = bins[binOf(value)];
+      bin[key] += sample.counts[i];
+      bin.range = bin.range ? [Math.min(bin.range[0], value), Math.max(bin.range[1], value)] : [value, value];
+    }
+  };
+  tally(before, 'baselineCount');
+  tally(after, 'candidateCount');
+  const cellOfBin = new Int32Array(bins.length).fill(-1);
+  const cells: MutableCell[] = [];
+  bins.forEach((bin, index) => {
+    if (bin.baselineCount + bin.candidateCount === 0) return;
+    if (bin.kind === 'range' && bin.range && bin.range[0] === bin.range[1]) {
+      bin.kind = 'value';
+      bin.value = bin.range[0];
+    }
+    cellOfBin[index] = cells.length;
+    cells.push(bin);
+  });
+  return { cells, cellOf: (value) => cellOfBin[binOf(value)] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics on two rows of counts
+
+/** Chi-square test of homogeneity on a 2 x k table; cells expected under 5 in either row are pooled. */
+export function chiSquareTest(
+  a: readonly number[],
+  b: readonly number[],
+): { statistic: number; degreesOfFreedom: number; logP: number } {
+  const totalA = sum(a);
+  const totalB = sum(b);
+  const total = totalA + totalB;
+  if (totalA === 0 || totalB === 0) return { statistic: 0, degreesOfFreedom: 0, logP: 0 };
+  const smaller = Math.min(totalA, totalB) / total;
+  const cells: [number, number][] = [];
+  const pooled: [number, number] = [0, 0];
+  for (let i = 0; i < a.length; i++) {
+    const cellTotal = a[i] + b[i];
+    if (cellTotal === 0) continue;
+    if (cellTotal * smaller < 5) {
+      pooled[0] += a[i];
+      pooled[1] += b[i];
+    } else cells.push([a[i], b[i]]);
+  }
+  if (pooled[0] + pooled[1] > 0) cells.push(pooled);
+  if (cells.length < 2) return { statistic: 0, degreesOfFreedom: 0, logP: 0 };
+  let statistic = 0;
+  for (const [countA, countB] of cells) {
+    const expectedA = ((countA + countB) * totalA) / total;
+    const expectedB = ((countA + countB) * totalB) / total;
+    statistic += (countA - expectedA) ** 2 / expectedA + (countB - expectedB) ** 2 / expectedB;
+  }
+  const degreesOfFreedom = cells.length - 1;
+  return { statistic, degreesOfFreedom, logP: logChiSquareUpper(statistic, degreesOfFreedom) };
+}
+
+/** log P(X >= x) for X ~ chi-square with df degrees of freedom. */
+export function logChiSquareUpper(x: number, df: number): number {
+  return logGammaUpperRegularized(df / 2, x / 2);
+}
+
+/** log Q(a, x), the upper regularized incomplete gamma function (Numerical Recipes gser / gcf). */
+function logGammaUpperRegularized(a: number, x: number): number {
+  if (x <= 0) return 0;
+  const logPrefix = -x + a * Math.log(x) - gammaln(a);
+  if (x < a + 1) {
+    let term = 1 / a;
+    let total = term;
+    for (let n = 1; n < 10000; n++) {
+      term *= x / (a + n);
+      total += term;
+      if (Math.abs(term) < Math.abs(total) * 1e-16) break;
+    }
+    return Math.log1p(-Math.min(Math.exp(logPrefix + Math.log(total)), 1 - 1e-16));
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 10000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.min(0, logPrefix + Math.log(h));
+}
+
+/** Jensen-Shannon distance (square root of the divergence, base 2): 0 for equal mixes, 1 for disjoint ones. */
+export function jensenShannonDistance(a: readonly number[], b: readonly number[]): number {
+  const totalA = sum(a);
+  const totalB = sum(b);
+  if (totalA === 0 || totalB === 0) return 0;
+  let divergence = 0;
+  for (let i = 0; i < a.length; i++) {
+    const p = a[i] / totalA;
+    const q = b[i] / totalB;
+    const m = (p + q) / 2;
+    if (p > 0) divergence += p * Math.log2(p / m);
+    if (q > 0) divergence += q * Math.log2(q / m);
+  }
+  return Math.sqrt(Math.max(0, divergence / 2));
+}
+
+/**
+ * Population stability index, sum of (after - before) * ln(after / before) over the cells, with
+ * half a row added to every cell so that empty cells stay finite. Rule of thumb: under 0.1
+ * stable, 0.1-0.25 moderate shift, over 0.25 large shift.
+ */
+export function populationStabilityIndex(a: readonly number[], b: readonly number[]): number {
+  const totalA = sum(a) + 0.5 * a.length;
+  const totalB = sum(b) + 0.5 * b.length;
+  let psi = 0;
+  for (let i = 0; i < a.length; i++) {
+    const before = (a[i] + 0.5) / totalA;
+    const after = (b[i] + 0.5) / totalB;
+    psi += (after - before) * Math.log(after / before);
+  }
+  return psi;
+}
+
+function sum(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+/** The cell whose share changed most (either way). */
+export function movedMost(comparison: Comparison): DriftCell {
+  return comparison.cells.reduce((best, cell) => (Math.abs(cell.after - cell.before) > Math.abs(best.after - best.before) ? cell : best));
+}
+
+/** Candidate rows in the cell that gained most share (the over-represented ones); empty if none gained. */
+export function rowsOfGrownCell(comparison: Comparison, rows: ArrayLike<number> | null, rowCount: number): number[] {
+  let grown = -1;
+  comparison.cells.forEach((cell, index) => {
+    if (cell.after > cell.before && (grown < 0 || cell.after - cell.before > comparison.cells[grown].after - comparison.cells[grown].before)) {
+      grown = index;
+    }
+  });
+  if (grown < 0) return [];
+  const out: number[] = [];
+  const total = rows ? rows.length : rowCount;
+  for (let i = 0; i < total; i++) {
+    const row = rows ? rows[i] : i;
+    if (comparison.cellOfCandidateRow(row) === grown) out.push(row);
+  }
+  return out;
+}
+
+/** "AGE = 30", "AGE in 21..25", "AGE below the baseline's minimum (0.02..0.07)", ... */
+export function describeCell(columnName: string, cell: DriftCell): string {
+  switch (cell.kind) {
+    case 'value':
+      return `${columnName} = ${formatValue(cell.value!)}`;
+    case 'range':
+      return `${columnName} in ${formatRange(cell.range!)}`;
+    case 'below':
+      return `${columnName} below the baseline's minimum (${formatRange(cell.range!)})`;
+    case 'above':
+      return `${columnName} above the baseline's maximum (${formatRange(cell.range!)})`;
+    case 'unseen':
+      return `${columnName} values the baseline never had (${cell.examples.map(formatValue).join(', ')}${cell.examples.length === 5 ? ', ...' : ''})`;
+    case 'other':
+      return `${columnName} rarer values`;
+  }
+}
+
+/** "from 12.0% to 33.4% of rows". */
+export function describeShift(cell: DriftCell): string {
+  return `from ${share(cell.before)} to ${share(cell.after)}`;
+}
+
+/** A share with one decimal: "12.3%". */
+export function share(value: number): string {
+  return `${(Math.round(value * 1000) / 10).toFixed(1)}%`;
+}
+
+/** "p = 0.004" or "p = 1e-42". */
+export function formatP(logP: number): string {
+  const exponent = logP / Math.LN10;
+  if (exponent > -3) return `p = ${Math.exp(logP).toFixed(3)}`;
+  if (exponent < -300) return 'p < 1e-300';
+  return `p = 1e${Math.round(exponent)}`;
+}
+
+export function testLabel(comparison: Comparison): string {
+  return comparison.test === 'kolmogorov-smirnov'
+    ? `Kolmogorov-Smirnov D = ${formatNumber(round(comparison.statistic, 3))}`
+    : `chi-square ${formatNumber(round(comparison.statistic, 1))} on ${comparison.degreesOfFreedom} df, Jensen-Shannon distance ${formatNumber(round(comparison.jsDistance, 3))}`;
+}
+
+export function cellEvidence(cell: DriftCell): Record<string, unknown> {
+  return {
+    kind: cell.kind,
+    value: cell.value,
+    range: cell.range,
+    ...(cell.kind === 'unseen' ? { examples: cell.examples } : {}),
+    baselineCount: cell.baselineCount,
+    candidateCount: cell.candidateCount,
+    before: round(cell.before),
+    after: round(cell.after),
+  };
+}
+
+export function comparisonEvidence(comparison: Comparison, topCells = 5): Record<string, unknown> {
+  const moved = [...comparison.cells]
+    .sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before))
+    .slice(0, topCells)
+    .map(cellEvidence);
+  return {
+    test: comparison.test,
+    statistic: round(comparison.statistic),
+    degreesOfFreedom: comparison.degreesOfFreedom,
+    log10P: log10P(comparison.logP),
+    effectName: comparison.effectName,
+    effect: round(comparison.effect),
+    psi: round(comparison.psi),
+    jsDistance: round(comparison.jsDistance),
+    wassersteinIqr: comparison.wassersteinIqr === null ? null : round(comparison.wassersteinIqr),
+    baselineRows: comparison.baselineRows,
+    candidateRows: comparison.candidateRows,
+    movedMost: moved,
+  };
+}

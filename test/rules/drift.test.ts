@@ -1,0 +1,156 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import rule from '../../rules/drift.js';
+import { jensenShannonDistance, logChiSquareUpper, logKolmogorovUpper, populationStabilityIndex } from '../../src/detect/drift.js';
+import { runRules } from '../../src/engine/run-rules.js';
+import type { Dataset } from '../../src/engine/rule.js';
+import { DatasetStats } from '../../src/engine/stats.js';
+import { inferSchema } from '../../src/schema/schema.js';
+import { MISSING_CODE, type Column } from '../../src/table/table.js';
+import { Random } from '../../src/util/random.js';
+
+function numeric(name: string, values: number[]): Column {
+  return { kind: 'numeric', name, values: Float64Array.from(values), missingCount: values.filter(Number.isNaN).length };
+}
+
+function text(name: string, values: (string | null)[]): Column {
+  const dictionary: string[] = [];
+  const codeOf = new Map<string, number>();
+  const codes = Uint32Array.from(values, (value) => {
+    if (value === null) return MISSING_CODE;
+    if (!codeOf.has(value)) codeOf.set(value, dictionary.push(value) - 1);
+    return codeOf.get(value)!;
+  });
+  return { kind: 'text', name, codes, dictionary, missingCount: values.filter((v) => v === null).length };
+}
+
+function dataset(columns: Column[]): Dataset {
+  const table = { rowCount: columns[0].kind === 'numeric' ? columns[0].values.length : columns[0].codes.length, columns };
+  const schema = inferSchema(table, { label: 'y' });
+  return { table, schema, stats: new DatasetStats(table, schema) };
+}
+
+function run(candidate: Dataset, baseline: Dataset | null) {
+  const result = runRules(new Map([[rule.id, rule]]), candidate, baseline, new Map());
+  assert.deepEqual(result.errors, []);
+  return result;
+}
+
+function normal(random: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+}
+
+interface TableOptions {
+  /** Changes a row's amount / colour (drawing from the same random stream). */
+  edit?: (row: { amount: number; colour: string }, random: Random) => void;
+  positiveShare?: number;
+  idPrefix?: string;
+}
+
+/** A table of `rows` rows: an identifier, an amount, a colour and a label. */
+function table(seed: number, rows: number, options: TableOptions = {}): Dataset {
+  const random = new Random(seed);
+  const amounts: number[] = [];
+  const colours: string[] = [];
+  const labels: number[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const row = { amount: Math.round(1000 + 200 * normal(random)), colour: ['red', 'green', 'blue'][random.int(3)] };
+    options.edit?.(row, random);
+    amounts.push(row.amount);
+    colours.push(row.colour);
+    labels.push(random.next() < (options.positiveShare ?? 0.5) ? 1 : 0);
+    ids.push(`${options.idPrefix ?? 'id'}-${i}`);
+  }
+  return dataset([text('id', ids), numeric('amount', amounts), text('colour', colours), numeric('y', labels)]);
+}
+
+test('fires: a third of a numeric column divided by 1000 is medium and names the range below the baseline', () => {
+  const baseline = table(1, 2000);
+  const candidate = table(2, 2000, {
+    edit: (row, random) => {
+      if (random.next() < 1 / 3) row.amount /= 1000;
+    },
+  });
+  const { findings } = run(candidate, baseline);
+  assert.equal(findings.length, 1);
+  const [finding] = findings;
+  assert.equal(finding.rule, 'drift');
+  assert.equal(finding.column, 'amount');
+  assert.equal(finding.severity, 'medium');
+  assert.match(finding.message, /amount below the baseline's minimum \([\d.]+\.\.[\d.]+\) went from 0\.0% to 3\d\.\d% of rows/);
+  assert.equal(finding.evidence.test, 'kolmogorov-smirnov');
+  assert.ok((finding.evidence.effect as number) > 0.3);
+  assert.ok(finding.rows.length > 500, 'the rows below the baseline minimum are listed');
+  const amounts = (candidate.table.columns[1] as { values: Float64Array }).values;
+  const divided = finding.rows.filter((row) => amounts[row] < 10).length;
+  assert.ok(divided / finding.rows.length > 0.99, 'the listed rows are the divided ones');
+});
+
+test('fires: a categorical column whose mix moved names the value that moved most, with before/after shares', () => {
+  const baseline = table(3, 1500);
+  const candidate = table(4, 1500, {
+    edit: (row, random) => {
+      if (row.colour !== 'blue' && random.next() < 0.4) row.colour = 'blue';
+    },
+  });
+  const [finding] = run(candidate, baseline).findings;
+  assert.ok(finding, 'a finding');
+  assert.equal(finding.column, 'colour');
+  assert.equal(finding.value, 'blue');
+  assert.equal(finding.evidence.test, 'chi-square');
+  assert.match(finding.message, /colour = 'blue' went from 3\d\.\d% to [56]\d\.\d% of rows/);
+});
+
+test('fires low for a moderate shift', () => {
+  const baseline = table(5, 4000);
+  const candidate = table(6, 4000, {
+    edit: (row) => {
+      row.amount += 60; // 0.3 standard deviations: KS D about 0.12
+    },
+  });
+  const [finding] = run(candidate, baseline).findings;
+  assert.ok(finding);
+  assert.equal(finding.column, 'amount');
+  assert.equal(finding.severity, 'low');
+});
+
+test('quiet: two samples of the same distribution', () => {
+  assert.deepEqual(run(table(7, 3000), table(8, 3000)).findings, []);
+});
+
+test('quiet: on a large file a tiny shift is significant but too small to report', () => {
+  const baseline = table(9, 40000);
+  const candidate = table(10, 40000, {
+    edit: (row) => {
+      row.amount += 10; // 0.05 standard deviations
+    },
+  });
+  assert.deepEqual(run(candidate, baseline).findings, []);
+});
+
+test('quiet: the label and identifiers are not compared', () => {
+  const baseline = table(11, 1000);
+  const candidate = table(11, 1000, { positiveShare: 0.9, idPrefix: 'other' });
+  assert.deepEqual(run(candidate, baseline).findings, []);
+});
+
+test('without a baseline the rule reports nothing (skipped)', () => {
+  const result = run(table(13, 200), null);
+  assert.deepEqual(result.findings, []);
+  assert.deepEqual(result.skipped, [{ rule: 'drift', reason: 'no baseline given' }]);
+});
+
+test('the shared statistics match their textbook values', () => {
+  const close = (actual: number, expected: number, tolerance: number): void =>
+    assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not ${expected}`);
+  close(Math.exp(logKolmogorovUpper(1)), 0.27, 0.001);
+  close(Math.exp(logKolmogorovUpper(1.36)), 0.0495, 0.0005);
+  close(logKolmogorovUpper(10), Math.LN2 - 200, 1e-9); // far tail, in logs
+  close(Math.exp(logChiSquareUpper(3.841, 1)), 0.05, 1e-4);
+  close(Math.exp(logChiSquareUpper(18.307, 10)), 0.05, 1e-4);
+  assert.ok(logChiSquareUpper(1e5, 10) < -49000, 'no underflow to -Infinity or 0');
+  assert.equal(jensenShannonDistance([5, 0], [0, 5]), 1);
+  assert.equal(jensenShannonDistance([5, 5], [10, 10]), 0);
+  close(populationStabilityIndex([10, 20], [100, 200]), 0, 1e-3); // half a row of smoothing per cell
+});
