@@ -5,7 +5,9 @@
  * 1. the user's constraints (`columns: { NAME: { min, max } }` in audit.config.ts): high;
  * 2. semantic domains that hold in any dataset, decided from the column name and confirmed by
  *    the column's bulk (see SEMANTIC_DOMAINS): high, because the value is impossible;
- * 3. the baseline's observed range widened by `baselineMargin` of its span: medium;
+ * 3. the baseline's observed range widened by `baselineMargin` of its span: medium when at least
+ *    `baselineMinRows` rows (and `baselineMinShare` of them) lie outside, low for a few new
+ *    extremes (heavy tails produce some in every fresh sample);
  * 4. robust bounds from the data itself (quartiles +- `iqrFactor` x IQR): info, since heavy tails
  *    are natural (amounts, counts) and a reviewer cannot act on them.
  * Non-finite numbers (1e309 read as Infinity) are always reported (medium).
@@ -46,6 +48,8 @@ export default defineRule({
   defaults: {
     constraints: {} as Record<string, { min?: number; max?: number }>,
     baselineMargin: 0.5,
+    baselineMinRows: 10,
+    baselineMinShare: 0.001,
     iqrFactor: 10,
   },
   check(context) {
@@ -77,6 +81,10 @@ export default defineRule({
         bounds = { min: q1 - options.iqrFactor * iqr, max: q3 + options.iqrFactor * iqr, source: 'data', severity: 'info', what: 'the bulk of the data' };
       }
       const finding = outsideFinding(candidate, column, bounds);
+      // A few new extremes beyond a heavy-tailed baseline are natural; many rows beyond it are not.
+      if (finding && bounds.source === 'baseline' && (finding.rows?.length ?? 0) < Math.max(options.baselineMinRows, options.baselineMinShare * candidate.table.rowCount)) {
+        finding.severity = 'low';
+      }
       if (finding) findings.push(finding);
       const nonFinite = nonFiniteFinding(candidate, column);
       if (nonFinite) findings.push(nonFinite);
