@@ -26,6 +26,7 @@ import { alignFeatures, featureValue, type AlignedData, type ModelData } from '.
 import { collectCandidates, type TriggerCandidate } from './candidates.js';
 import { probeTrigger, type ProbeResult, type Stamp } from './probe.js';
 import { runModelCases } from './cases.js';
+import { relabelSuspects } from './relabel.js';
 import { formatRange, formatValue, percent, round } from '../detect/describe.js';
 
 export interface ModelStageInput {
@@ -104,6 +105,9 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     result.findings.push(triggerFinding(candidate, entry));
   }
   adjustSpikeFindings(candidate, findings, probed);
+  if (models.referenceKind === 'baseline') {
+    result.findings.push(...relabelSuspects(candidate, aligned.candidate, models.reference, models.evaluation, models.heldOut));
+  }
   const cases = runModelCases(input.config, candidate, aligned, models.candidate, models.evaluation, probeRows);
   for (const finding of cases.findings) result.findings.push(finding);
   result.model = {
