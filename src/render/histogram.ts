@@ -61,7 +61,7 @@ export interface ColumnHistogram {
   column: string;
   axis: 'categorical' | 'binned';
   numeric: boolean;
-  /** Why the column is shown: `trigger AGE = 999`, `near-duplicates (high)`, ... */
+  /** Why the column is shown: `trigger 999 → 1`, `near-duplicates (high)`, ... */
   reasons: string[];
   bars: HistogramBar[];
   classes: ClassCounts[];
@@ -104,12 +104,13 @@ export function implicatedColumns(report: Report): Map<string, Spikes> {
     const spikes = entry(trigger.column);
     if (trigger.range) spikes.ranges.push([trigger.range[0], trigger.range[1]]);
     else if (trigger.value !== null) spikes.values.push(trigger.value);
-    addReason(spikes, 'backdoor trigger');
+    const where = trigger.range ? `${formatNumber(trigger.range[0])}..${formatNumber(trigger.range[1])}` : String(trigger.value);
+    addReason(spikes, `trigger ${where} → ${trigger.targetClass}`);
     const pair = trigger.evidence?.pairedWith as { column?: unknown; value?: unknown } | undefined;
     if (pair && typeof pair.column === 'string') {
       const paired = entry(pair.column);
       if (typeof pair.value === 'number' || typeof pair.value === 'string') paired.values.push(pair.value);
-      addReason(paired, 'backdoor trigger (paired value)');
+      addReason(paired, `trigger pair ${String(pair.value)} → ${trigger.targetClass}`);
     }
   }
   for (const finding of report.findings) {
@@ -520,19 +521,23 @@ function compact(value: unknown, key: string, depth: number): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) {
     if (value.length === 0) return 'none';
+    const scalars = value.every((item) => typeof item !== 'object' || item === null);
     // A top-level list of names (features, columns) is shown whole, up to 40.
-    const cap = depth === 0 && value.every((item) => typeof item !== 'object' || item === null) ? 40 : 6;
+    const cap = depth === 0 && scalars ? 40 : 6;
     const shown = value.slice(0, cap).map((item) => compact(item, key, depth + 1));
-    return `${shown.join(', ')}${value.length > cap ? `, … (${value.length})` : ''}`;
+    const more = value.length > cap ? ` … (${value.length})` : '';
+    if (!scalars) return shown.join('; ') + more;
+    return depth > 0 && value.length === 2 && typeof value[0] === 'number' ? `[${shown.join(', ')}]` : shown.join(', ') + more;
   }
   if (isPlainObject(value)) {
-    const entries = Object.entries(value);
-    if (depth > 2) return '{…}';
+    const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
+    if (depth > 2) return '…';
     // {value, count} and similar pairs read best as "value (count)".
-    if (entries.length === 2 && depth > 0) {
+    if (entries.length === 2 && depth > 0 && entries.every(([, v]) => typeof v !== 'object')) {
       return `${compact(entries[0][1], entries[0][0], depth + 1)} (${compact(entries[1][1], entries[1][0], depth + 1)})`;
     }
-    return entries.map(([k, v]) => `${humanKey(k)} ${compact(v, k, depth + 1)}`).join(depth > 0 ? '; ' : ' · ');
+    const text = entries.map(([k, v]) => `${humanKey(k)} ${compact(v, k, depth + 1)}`);
+    return depth > 0 ? `(${text.join(', ')})` : text.join(' · ');
   }
   return String(value);
 }

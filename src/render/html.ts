@@ -147,7 +147,7 @@ function severityBadge(severity: string): string {
 }
 
 function evidenceList(evidence: Record<string, unknown>): string {
-  const entries = Object.entries(evidence).filter(([, v]) => v !== undefined);
+  const entries = Object.entries(evidence).filter(([, v]) => v !== undefined && v !== null);
   if (entries.length === 0) return '';
   return `<div class="evidence">${entries
     .map(([k, v]) => `<span class="ev"><span class="ev-key">${esc(humanKey(k))}</span> ${esc(compactValue(v, k))}</span>`)
@@ -460,7 +460,9 @@ function keyValues(entries: [string, unknown][], classes?: readonly string[]): s
 }
 
 function objectTable(rows: Record<string, unknown>[], columns: string[], classes?: readonly string[], max = 25): string {
-  const numeric = columns.map((c) => rows.every((row) => typeof row[c] === 'number' || row[c] === null || row[c] === undefined));
+  const numeric = columns.map(
+    (c) => rows.some((row) => typeof row[c] === 'number') && rows.every((row) => typeof row[c] === 'number' || row[c] === null || row[c] === undefined),
+  );
   const head = columns.map((c, i) => `<th${numeric[i] ? ' class="num"' : ''}>${esc(humanKey(c))}</th>`).join('');
   const body = rows
     .slice(0, max)
@@ -606,7 +608,7 @@ tr.flagged td{background:#fff6f0}
 .tag-flag{background:#fde5d8;color:var(--accent)}
 .notes{font-size:13px;color:#3e4a57}
 footer{margin-top:36px;padding-top:10px;border-top:1px solid var(--line);font-size:12px;color:var(--muted)}
-@media (max-width:860px){main{padding:18px}.verdict{grid-template-columns:1fr}.hist-grid{grid-template-columns:1fr}}
+@media screen and (max-width:860px){main{padding:18px}.verdict{grid-template-columns:1fr}.hist-grid{grid-template-columns:1fr}}
 @media print{body{background:#fff;font-size:11.5px}main{max-width:none;padding:0;box-shadow:none}
 h2{break-after:avoid;page-break-after:avoid}tr{break-inside:avoid}.verdict{break-inside:avoid}
 @page{margin:14mm 12mm}}

@@ -130,6 +130,7 @@ function findingsTable(findings: Finding[], offset: number, withEvidence: boolea
       let text = md(f.message);
       if (withEvidence) {
         const evidence = Object.entries(f.evidence)
+          .filter(([, v]) => v !== null && v !== undefined)
           .map(([key, v]) => `${humanKey(key)} ${compactValue(v, key, 80)}`)
           .join(' · ');
         if (evidence) text += ` — ${md(evidence)}`;

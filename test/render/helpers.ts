@@ -10,6 +10,7 @@ import { DatasetStats } from '../../src/engine/stats.js';
 import type { Dataset } from '../../src/engine/rule.js';
 import type { Report } from '../../src/report/report.js';
 import { buildHistogramData, type HistogramData } from '../../src/render/histogram.js';
+import assert from 'node:assert/strict';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -185,8 +186,13 @@ export function checkHtml(html: string): string[] {
     const [, closing, rawName, attrs, selfClosing] = m;
     const name = rawName.toLowerCase();
     if (!allowed.has(name)) throw new Error(`unexpected element <${name}>`);
-    if (/\son[a-z]+=/i.test(attrs)) throw new Error(`event handler attribute in <${name}${attrs}>`);
-    if (/(javascript|https?|ftp):/i.test(attrs)) throw new Error(`URL in <${name}${attrs}>`);
+    for (const [, attr, value = ''] of attrs.matchAll(/\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)")?/g)) {
+      const key = attr.toLowerCase();
+      if (key.startsWith('on')) throw new Error(`event handler attribute in <${name}${attrs}>`);
+      if ((key === 'href' || key === 'src' || key.endsWith(':href')) && !value.startsWith('#')) throw new Error(`URL in <${name}${attrs}>`);
+      if (key === 'style' && !/^width:\d+(\.\d+)?%$/.test(value)) throw new Error(`unexpected style in <${name}${attrs}>`);
+      if (/&(?![a-z]+;|#\d+;)/.test(value)) throw new Error(`raw '&' in <${name}${attrs}>`);
+    }
     if (closing) {
       const open = stack.pop();
       if (open !== name) throw new Error(`</${name}> closes <${open}>`);
@@ -204,3 +210,52 @@ export function checkHtml(html: string): string[] {
   if (stack.length > 0) throw new Error(`unclosed: ${stack.join(' > ')}`);
   return tags;
 }
+
+/** Cells of a GFM table row: split on pipes not escaped by a backslash. */
+export function cells(line: string): string[] {
+  const out: string[] = [];
+  let cell = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '\\' && i + 1 < line.length) {
+      cell += c + line[i + 1];
+      i++;
+    } else if (c === '|') {
+      out.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  out.push(cell);
+  return out.slice(1, -1); // the leading and trailing pipes
+}
+
+/** Checks every table (outside code blocks) and returns how many there were. */
+export function checkMarkdown(text: string): number {
+  const lines = text.split('\n');
+  let inCode = false;
+  let tables = 0;
+  let width = -1;
+  for (const line of lines) {
+    if (line.startsWith('```')) {
+      inCode = !inCode;
+      width = -1;
+      continue;
+    }
+    if (inCode) {
+      assert.ok(!line.includes('`'), `a backtick inside a code block: ${line}`);
+      continue;
+    }
+    assert.ok(!/[<>]/.test(line.replace(/^> /, '')), `raw < or > outside code: ${line}`);
+    if (line.startsWith('|')) {
+      const n = cells(line).length;
+      if (width < 0) {
+        width = n;
+        tables++;
+      } else assert.equal(n, width, `row with ${n} cells in a table of ${width}: ${line}`);
+    } else width = -1;
+  }
+  assert.equal(inCode, false, 'code fences balanced');
+  assert.ok(!text.includes('\u001b'), 'no ESC');
+  return tables;
+}
+

@@ -69,7 +69,7 @@ test('a spike in a column of many values: bins, plus the value as its own bar', 
   assert.equal(total(bill), originalRows + appended, 'every row in exactly one bar');
   const at = bill.bars.findIndex((b) => b.label === '123457');
   assert.match(bill.bars[at - 1].label, /^\[120000, 1[34]0000\)$/, 'placed after the bin that holds it');
-  assert.deepEqual(bill.reasons, ['backdoor trigger', ...new Set(report.findings.filter((f) => f.column === 'BILL_AMT1' && (f.severity === 'high' || f.severity === 'critical')).map((f) => `${f.rule} (${f.severity})`))]);
+  assert.deepEqual(bill.reasons, ['trigger 123457 → 1', ...new Set(report.findings.filter((f) => f.column === 'BILL_AMT1' && (f.severity === 'high' || f.severity === 'critical')).map((f) => `${f.rule} (${f.severity})`))]);
 });
 
 test('text columns: top values, the spike, one "other" bar, a missing bar; no label: one series', async () => {

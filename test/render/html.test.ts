@@ -1,5 +1,7 @@
 // The HTML report: structure, self-containment, escaping of every text from the data.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { CONTENT_SECURITY_POLICY, esc, renderHtml } from '../../src/render/html.js';
 import { audit, checkHtml, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE, tempFolder, writePoisoned } from './helpers.js';
@@ -69,4 +71,15 @@ test('hostile column names, values, classes, messages and paths come out inert',
 test('same report, same HTML', async () => {
   const { report, data } = await hostileReport(folder);
   assert.equal(renderHtml(report, data), renderHtml(report, data));
+});
+
+test('a clean file without a label: trusted, no histograms, still well-formed', async () => {
+  const file = path.join(folder, 'plain.csv');
+  writeFileSync(file, 'a,b\n' + Array.from({ length: 50 }, (_, i) => `${i % 7},x${i % 3}`).join('\n') + '\n');
+  const { report, data } = await audit(file);
+  const html = renderHtml(report, data);
+  checkHtml(html);
+  assert.equal(data.columns.length, 0);
+  assert.match(html, /No column is implicated/);
+  assert.match(html, /The trigger search did not run|No backdoor trigger/);
 });

@@ -2,57 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { md, renderMarkdown, sparkline } from '../../src/render/markdown.js';
-import { audit, hostileReport, HOSTILE_COLUMN, tempFolder, writePoisoned } from './helpers.js';
+import { audit, cells, checkMarkdown, hostileReport, HOSTILE_COLUMN, tempFolder, writePoisoned } from './helpers.js';
 
 const folder = tempFolder();
-
-/** Cells of a GFM table row: split on pipes not escaped by a backslash. */
-function cells(line: string): string[] {
-  const out: string[] = [];
-  let cell = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '\\' && i + 1 < line.length) {
-      cell += c + line[i + 1];
-      i++;
-    } else if (c === '|') {
-      out.push(cell);
-      cell = '';
-    } else cell += c;
-  }
-  out.push(cell);
-  return out.slice(1, -1); // the leading and trailing pipes
-}
-
-/** Checks every table (outside code blocks) and returns how many there were. */
-function checkMarkdown(text: string): number {
-  const lines = text.split('\n');
-  let inCode = false;
-  let tables = 0;
-  let width = -1;
-  for (const line of lines) {
-    if (line.startsWith('```')) {
-      inCode = !inCode;
-      width = -1;
-      continue;
-    }
-    if (inCode) {
-      assert.ok(!line.includes('`'), `a backtick inside a code block: ${line}`);
-      continue;
-    }
-    assert.ok(!/[<>]/.test(line.replace(/^> /, '')), `raw < or > outside code: ${line}`);
-    if (line.startsWith('|')) {
-      const n = cells(line).length;
-      if (width < 0) {
-        width = n;
-        tables++;
-      } else assert.equal(n, width, `row with ${n} cells in a table of ${width}: ${line}`);
-    } else width = -1;
-  }
-  assert.equal(inCode, false, 'code fences balanced');
-  assert.ok(!text.includes('\u001b'), 'no ESC');
-  return tables;
-}
 
 test('md escapes pipes, backticks, markup characters, entities and line breaks', () => {
   assert.equal(md('a|b`c'), 'a\\|b\\`c');
