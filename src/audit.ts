@@ -15,6 +15,7 @@ import type { AuditConfig } from './config.js';
 import type { LoadedTable } from './table/table.js';
 import { runModelStage } from './model/stage.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
+import { buildHistogramData, type HistogramData } from './render/histogram.js';
 
 export interface AuditOptions {
   candidate: string;
@@ -33,6 +34,11 @@ export interface AuditOptions {
 export const DEFAULT_SEED = 42;
 
 export async function runAudit(options: AuditOptions): Promise<Report> {
+  return (await runAuditWithData(options)).report;
+}
+
+/** The report and the per-class histograms the human formats draw (kept out of the JSON). */
+export async function runAuditWithData(options: AuditOptions): Promise<{ report: Report; histograms: () => HistogramData }> {
   const timings: Record<string, number> = {};
   const time = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
     options.onStage?.(stage);
@@ -74,7 +80,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
 
   const label = candidate.schema.label;
   const source = candidateTable.source;
-  return {
+  const report: Report = {
     schemaVersion: 1,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
@@ -104,6 +110,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     errors: [...ruleRun.errors, ...(modelStage?.errors ?? [])],
     notes: [...notes, ...candidate.schema.notes, ...ruleRun.skipped.map((s) => `Rule ${s.rule} skipped: ${s.reason}.`), ...(modelStage?.notes ?? [])],
   };
+  return { report, histograms: () => buildHistogramData(candidate, baseline, report) };
 }
 
 function buildDatasets(

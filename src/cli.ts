@@ -7,7 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { statSync } from 'node:fs';
 import { InputError } from './errors.js';
-import { runAudit, DEFAULT_SEED } from './audit.js';
+import { runAuditWithData, DEFAULT_SEED } from './audit.js';
 import { loadConfig, type AuditConfig } from './config.js';
 import { FORMATS, render, type Format } from './render/index.js';
 import { SEVERITIES, severityRank, type Severity } from './engine/finding.js';
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
   if (args.baseline) checkReadable(args.baseline, 'baseline');
   const progress = createProgress(Boolean(process.stderr.isTTY) && !args.quiet);
   const deadline = args.timeout ? Date.now() + args.timeout * 1000 : Infinity;
-  const report = await runAudit({
+  const { report, histograms } = await runAuditWithData({
     candidate: args.candidate,
     baseline: args.baseline,
     label: args.label,
@@ -118,9 +118,10 @@ async function main(): Promise<number> {
   });
   progress.done();
   const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && args.format === 'table' && !args.out;
-  const text = await render(report, args.format, { color: useColor, width: process.stdout.columns });
+  const text = await render(report, args.format, { color: useColor, width: process.stdout.columns, histograms });
+  const plainText = useColor ? await render(report, args.format, { color: false, width: process.stdout.columns, histograms }) : text;
   const inputs = [args.candidate, ...(args.baseline ? [args.baseline] : [])];
-  await writeOutputs(report, text, {
+  await writeOutputs(report, text, plainText, {
     format: args.format,
     out: args.out,
     save: args.save ?? false,

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import type { Report } from '../report/report.js';
 import type { Format } from '../render/index.js';
 import { writeFileAtomic } from '../load/csv-writer.js';
+import { DEFAULT_REPORTS_FOLDER, saveReport } from './save.js';
 
 export interface OutputOptions {
   format: Format;
@@ -19,12 +20,18 @@ export interface OutputOptions {
   encoding?: 'utf8' | 'latin1';
 }
 
-export async function writeOutputs(report: Report, text: string, options: OutputOptions): Promise<void> {
+/** `text` goes to stdout; `plainText` (the same without colour) to files. */
+export async function writeOutputs(report: Report, text: string, plainText: string, options: OutputOptions): Promise<void> {
   const guard = { force: options.force, forbidden: options.inputs };
-  if (options.out) {
-    await writeFileAtomic(options.out, text, guard);
+  if (options.out && isDirectory(options.out)) {
+    await saveReport(report, plainText, { folder: options.out, format: options.format, forbidden: options.inputs });
+  } else if (options.out) {
+    await writeFileAtomic(options.out, plainText, guard);
   } else {
     process.stdout.write(text);
+  }
+  if (options.save) {
+    await saveReport(report, plainText, { folder: DEFAULT_REPORTS_FOLDER, format: options.format, create: true, forbidden: options.inputs });
   }
   if (options.quarantine || options.emitClean) {
     const { writeQuarantine, writeClean } = await import('./quarantine.js');

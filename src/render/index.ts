@@ -2,6 +2,7 @@
 import type { Report } from '../report/report.js';
 import { renderJson } from './json.js';
 import { renderTerminal } from './terminal.js';
+import type { HistogramData } from './histogram.js';
 
 export const FORMATS = ['table', 'json', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -9,6 +10,8 @@ export type Format = (typeof FORMATS)[number];
 export interface RenderOptions {
   color: boolean;
   width?: number;
+  /** Per-class histograms for the human formats (html, markdown). */
+  histograms?: () => HistogramData;
 }
 
 export async function render(report: Report, format: Format, options: RenderOptions): Promise<string> {
@@ -18,8 +21,8 @@ export async function render(report: Report, format: Format, options: RenderOpti
     case 'table':
       return renderTerminal(report, options);
     case 'markdown':
-      return (await import('./markdown.js')).renderMarkdown(report);
+      return (await import('./markdown.js')).renderMarkdown(report, options.histograms?.());
     case 'html':
-      return (await import('./html.js')).renderHtml(report);
+      return (await import('./html.js')).renderHtml(report, options.histograms?.());
   }
 }

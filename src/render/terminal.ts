@@ -67,7 +67,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     lines.push('');
     const names: Record<string, string> = { baseline: 'baseline model', cleaned: 'model without the implicated rows', candidate: 'candidate model' };
     lines.push(
-      `Models    ${model.comparison.map((m) => `${names[m.name] ?? m.name} ${pct(m.accuracy)}`).join(', ')} accurate on the same clean held-out rows: accuracy alone does not reveal a backdoor.`,
+      `Models    ${model.comparison.map((m) => `${safe(names[m.name] ?? m.name)} ${pct(m.accuracy)}`).join(', ')} accurate on the same clean held-out rows: accuracy alone does not reveal a backdoor.`,
     );
   }
   if (!report.baseline) {
