@@ -1,0 +1,65 @@
+/**
+ * The CLI as a process (RELIABILITY 30): --timeout gives up between stages with one clear line;
+ * a reader that goes away early (`| head`) ends the run quietly, without a stack trace.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { CREDIT, ROOT } from '../helpers.js';
+import { makeWide } from '../../scripts/make-bad-fixtures.js';
+import { assertCleanError, audit, cliCommand, cliEnv } from './cli.js';
+
+let dir: string;
+let wide: string;
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'audit-data-process-'));
+  wide = makeWide(dir); // its JSON report is over a megabyte: far more than a pipe holds
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('--timeout: a tiny timeout on the credit file exits 2 with one clear line', async () => {
+  const result = await audit(CREDIT, ['--format', 'json', '--timeout', '0.001']);
+  assertCleanError(result, /gave up after 0\.001 s \(--timeout\) before the '[\w-]+' stage/);
+  assert.ok(result.ms < 30_000, `it gave up early (${Math.round(result.ms)} ms)`);
+});
+
+/** Spawns the CLI and destroys its stdout after the first bytes, like `| head -c 100`. */
+function runAndCloseEarly(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; received: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, cliCommand(args), { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let received = 0;
+    let stderr = '';
+    child.stdout.once('data', (chunk: Buffer) => {
+      received = chunk.length;
+      child.stdout.destroy();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr, received });
+    });
+  });
+}
+
+test('| head: a reader that closes the pipe after the first bytes ends the run quietly', async () => {
+  for (const format of ['json', 'table']) {
+    const result = await runAndCloseEarly([wide, '--format', format, '--no-model']);
+    assert.ok(result.received > 0, 'some output arrived first');
+    assert.equal(result.signal, null, `not killed (${result.signal})`);
+    assert.ok(result.code === 0 || result.code === 1, `exit ${result.code}, stderr ${JSON.stringify(result.stderr)}`);
+    assert.doesNotMatch(result.stderr, /\n\s+at |EPIPE|Error/, `stderr: ${JSON.stringify(result.stderr)}`);
+    assert.equal(result.stderr, '');
+  }
+});
+
+test('| head in a real shell pipeline: nothing on stderr', () => {
+  const command = [process.execPath, ...cliCommand([wide, '--format', 'json', '--no-model'])].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const result = spawnSync('sh', ['-c', `${command} | head -c 100 > /dev/null`], { cwd: ROOT, env: cliEnv(), encoding: 'utf8', timeout: 60_000 });
+  assert.equal(result.status, 0);
+  assert.equal(result.stderr, '');
+});
