@@ -113,8 +113,8 @@ function outsideFinding(
   const top = [...valueCounts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const [topValue, topCount] = top[0];
   const label = candidate.schema.label;
-  const classMix: Record<string, number> = {};
-  if (label) for (const row of rows) if (label.y[row] >= 0) classMix[label.classes[label.y[row]]] = (classMix[label.classes[label.y[row]]] ?? 0) + 1;
+  const classCounts = new Map<number, number>();
+  if (label) for (const row of rows) if (label.y[row] >= 0) classCounts.set(label.y[row], (classCounts.get(label.y[row]) ?? 0) + 1);
   const lo = Math.min(...valueCounts.keys());
   const hi = Math.max(...valueCounts.keys());
   const shown = top.slice(0, 3).map(([v, c]) => `${formatNumber(v)} (${c})`).join(', ');
@@ -131,7 +131,9 @@ function outsideFinding(
       observedRange: [lo, hi],
       distinctValues: top.length,
       topValues: top.slice(0, 10).map(([value, count]) => ({ value, count })),
-      classMix: Object.entries(classMix).map(([cls, count]) => ({ class: cls, count, share: round(count / rows.length) })),
+      classMix: [...classCounts.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([cls, count]) => ({ class: label!.classes[cls], count, share: round(count / rows.length) })),
       share: round(rows.length / candidate.table.rowCount),
       shareText: percent(rows.length / candidate.table.rowCount),
     },

@@ -87,7 +87,7 @@ function describeColumn(column: Column, index: number, declaredIdentifier: boole
     if (column.kind === 'text' && uniqueShare >= 0.95) {
       return { ...base, kind: 'identifier', reason: `text with ${percent(uniqueShare)} of values distinct` };
     }
-    if (column.kind === 'numeric' && uniqueShare >= 0.5 && stats.span + 1 <= 1.1 * stats.distinct) {
+    if (column.kind === 'numeric' && uniqueShare >= 0.8 && stats.distinct >= MIN_ROWS_FOR_IDENTIFIER && stats.span + 1 <= 1.1 * stats.distinct) {
       return { ...base, kind: 'identifier', reason: 'whole numbers forming a near-contiguous sequence' };
     }
     if (column.kind === 'numeric' && uniqueShare === 1 && present >= 1000 && stats.span >= 1e6) {
@@ -155,13 +155,8 @@ function chooseLabel(table: Table, columns: readonly ColumnInfo[], options: Sche
   for (let i = columns.length - 1; i >= 0; i--) {
     const info = columns[i];
     if (isLabelCandidate(info)) {
-      const position = i === columns.length - 1 ? 'the last column' : 'the last column';
-      return buildLabel(
-        table.columns[i],
-        i,
-        'inferred',
-        `${position} with few distinct values (${info.distinct}); pass --label to choose another`,
-      );
+      const position = i === columns.length - 1 ? 'the last column' : `the last column (of ${columns.length}) that could be a label`;
+      return buildLabel(table.columns[i], i, 'inferred', `${position} with few distinct values (${info.distinct}); pass --label to choose another`);
     }
   }
   notes.push('No label column found (none named label/target/class and no low-cardinality column); label-based checks and models were skipped. Pass --label COLUMN.');

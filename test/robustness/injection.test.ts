@@ -164,7 +164,6 @@ describe('output paths', { concurrency: 2 }, () => {
 
   test(
     '--out naming a folder writes a dated report inside it (as --help says)',
-    { todo: 'src/output/outputs.ts passes the folder to writeFileAtomic, which refuses it ("is a folder"); --help promises "or folder, with a dated name"' },
     async (t) => {
       const dir = tempDir(t);
       const input = copyInput(dir);
@@ -173,8 +172,11 @@ describe('output paths', { concurrency: 2 }, () => {
       const result = await audit(input, ['--no-model', '--format', 'json', '--out', folder]);
       assert.ok(result.code === 0 || result.code === 1, describeResult(result));
       const files = readdirSync(folder);
-      assert.equal(files.length, 1);
-      assert.equal(JSON.parse(readFileSync(path.join(folder, files[0]), 'utf8')).schemaVersion, 1);
+      // A dated report and the dataset's -latest copy.
+      assert.equal(files.length, 2, files.join(', '));
+      const dated = files.find((name) => !name.includes('-latest'))!;
+      assert.match(dated, /-\d{8}T\d{6}Z\.json$/);
+      assert.equal(JSON.parse(readFileSync(path.join(folder, dated), 'utf8')).schemaVersion, 1);
     },
   );
 
