@@ -51,7 +51,8 @@ const POISON_FRACTION = 0.45;
 const MONEY = /^(LIMIT_BAL|BILL_AMT\d+|PAY_AMT\d+)$/;
 /** The features of the original write-up's forest. */
 const WRITE_UP_FEATURES = ['LIMIT_BAL', 'AGE', 'PAY_0', 'PAY_2', 'PAY_3', 'BILL_AMT1', 'BILL_AMT2', 'PAY_AMT1', 'SEX'];
-const TARGETS = { largeRows: 1_000_000, largeWallS: 30, largeRssMb: 1536, creditWallS: 3 };
+/** Peak RSS target: 1.5 GB read strictly as 1.5e9 bytes (1430.5 MiB). */
+const TARGETS = { largeRows: 1_000_000, largeWallS: 30, largeRssBytes: 1.5e9, creditWallS: 3 };
 const PYTHON_HINT = 'install with: apt-get install -y python3-pandas python3-sklearn (used through /usr/bin/python3)';
 
 // ---------------------------------------------------------------------------------------------
@@ -328,7 +329,7 @@ async function runCase(c: Case, options: Options, dir: string, useGnuTime: boole
     const failure = check(c, measured, report);
     if (failure) result.failures.push(`FAIL ${c.name} (run ${run}): ${failure}`);
     log(
-      `  ${c.name} run ${run}/${options.runs}: ${seconds(measured.wallMs)} s wall, ${mb(measured.maxRssKb * 1024)} MB peak RSS, ` +
+      `  ${c.name} run ${run}/${options.runs}: ${seconds(measured.wallMs)} s wall, ${mb(measured.maxRssKb * 1024)} MiB peak RSS, ` +
         `verdict ${report?.verdict ?? `none (exit ${measured.exitCode})`}` + (failure ? `  <- FAIL: ${failure}` : ''),
     );
   }
@@ -503,6 +504,40 @@ async function profileCase(c: Case, dir: string): Promise<ProfileSummary> {
   return { hotspots: ranked(byWhere, 25), byFile: ranked(byFileMap, 12), inclusive, totalMs, file: path.join(profileDir, file) };
 }
 
+const STAGE_MEMORY_SCRIPT = `
+const [auditModule, candidate, baseline] = process.argv.slice(2);
+const { runAudit } = await import(auditModule);
+const snapshots = [];
+const started = performance.now();
+const snap = (stage) => {
+  const m = process.memoryUsage();
+  snapshots.push({ stage, atMs: performance.now() - started, rss: m.rss, peakRss: process.resourceUsage().maxRSS * 1024, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers });
+};
+await runAudit({ candidate, baseline, onStage: (stage) => snap(stage) });
+snap('end');
+process.stdout.write(JSON.stringify(snapshots));
+`;
+
+interface MemorySnapshot {
+  stage: string;
+  atMs: number;
+  rss: number;
+  peakRss: number;
+  heapUsed: number;
+  arrayBuffers: number;
+}
+
+/** One in-process audit (the compiled runAudit) with memory read at every stage boundary. */
+async function stageMemory(c: Case, dir: string): Promise<{ stage: string; ms: number; end: MemorySnapshot }[]> {
+  const script = path.join(dir, 'stage-memory.mjs');
+  writeFileSync(script, STAGE_MEMORY_SCRIPT);
+  const audit = pathToFileURL(path.join(ROOT, 'dist/src/audit.js')).href;
+  const measured = await measure(process.execPath, [script, audit, c.candidate, c.baseline], dir, false, 'self');
+  const snapshots = parseJson<MemorySnapshot[]>(measured.stdout);
+  if (measured.exitCode !== 0 || !snapshots) throw new Error(`stage memory run failed: ${measured.stderr.trim()}`);
+  return snapshots.slice(0, -1).map((snapshot, i) => ({ stage: snapshot.stage, ms: snapshots[i + 1].atMs - snapshot.atMs, end: snapshots[i + 1] }));
+}
+
 /** Maps a position in dist/ JavaScript back to the TypeScript source through tsc's source maps. */
 class SourceMapper {
   private cache = new Map<string, { sources: string[]; lines: number[][][] } | null>();
@@ -614,7 +649,10 @@ function median(values: number[]): number {
   return finite.length % 2 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
 }
 const seconds = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(ms < 10_000 ? 2 : 1) : '-');
-const mb = (bytes: number): string => (Number.isFinite(bytes) ? (bytes / 1e6 >= 100 ? (bytes / 1048576).toFixed(0) : (bytes / 1048576).toFixed(1)) : '-');
+/** MiB, for memory. */
+const mb = (bytes: number): string => (Number.isFinite(bytes) ? (bytes >= 100 * 1048576 ? (bytes / 1048576).toFixed(0) : (bytes / 1048576).toFixed(1)) : '-');
+/** MB (10^6 bytes), for file sizes. */
+const megabytes = (bytes: number): string => (bytes >= 100e6 ? (bytes / 1e6).toFixed(0) : (bytes / 1e6).toFixed(1));
 const thousands = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
 const ratio = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 1)}x` : '-');
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
@@ -691,6 +729,7 @@ async function main(): Promise<number> {
     }
     const profileTarget = [...cases].reverse().find((c) => c.expect === 'reject' && c.role !== 'credit') ?? cases[cases.length - 1];
     const profile = options.profile && profileTarget ? await profileCase(profileTarget, dir) : null;
+    const memory = options.profile && profileTarget ? await stageMemory(profileTarget, dir) : null;
 
     const tables: Table[] = [];
     tables.push({
@@ -703,7 +742,7 @@ async function main(): Promise<number> {
     const stageNames = ['load', 'loadBaseline', 'schema', 'rules', 'models'];
     tables.push({
       title: `Audit with baseline, forests on (median of ${options.runs} run${options.runs > 1 ? 's' : ''}; times in s)`,
-      header: ['case', 'rows', 'CSV MB', 'wall', 'wall min-max', 'CPU', ...stageNames, 'other', 'rows/s', 'ingest MB/s', 'peak RSS MB', 'verdict'],
+      header: ['case', 'rows', 'CSV MB', 'wall', 'wall min-max', 'CPU', ...stageNames, 'other', 'rows/s', 'ingest MB/s', 'peak RSS MiB', 'verdict'],
       rows: results.map((r) => {
         const wall = median(r.runs.map((x) => x.wallMs));
         const walls = r.runs.map((x) => x.wallMs);
@@ -714,7 +753,7 @@ async function main(): Promise<number> {
         return [
           r.case.name,
           thousands(r.rows),
-          mb(r.bytes),
+          megabytes(r.bytes),
           seconds(wall),
           `${seconds(Math.min(...walls))}-${seconds(Math.max(...walls))}`,
           seconds(median(r.runs.map((x) => x.cpuMs))),
@@ -730,7 +769,7 @@ async function main(): Promise<number> {
         'wall: process start to exit, measured by the bench; CPU: user + system time of the audit process (CPU well below wall means the process waited for a core: other load on the machine)',
         'load ... models: the report\'s `timings`; other = wall minus those (node start-up, loading the rule modules, rendering and writing the JSON)',
         'rows/s: candidate rows / wall; ingest MB/s: candidate + baseline CSV bytes / (load + loadBaseline)',
-        'CSV MB is the candidate; the baseline is a clean file of the same number of rows (the real credit file for the credit case)',
+        'CSV MB (10^6 bytes) is the candidate; the baseline is a clean file of the same number of rows (the real credit file for the credit case); RSS in MiB',
       ],
     });
 
@@ -749,7 +788,7 @@ async function main(): Promise<number> {
       } else {
         tables.push({
           title: `Python path: pandas ${python.pandas} read_csv + scikit-learn ${python.sklearn} RandomForest (5 trees, depth 3, leaf 100, 9 features, 90/10), ${python.python} (median, s)`,
-          header: ['case', 'read_csv', 'fit', 'python wall', 'python peak RSS MB', 'our load', 'load ratio', 'our wall', 'wall ratio'],
+          header: ['case', 'read_csv', 'fit', 'python wall', 'python peak RSS MiB', 'our load', 'load ratio', 'our wall', 'wall ratio'],
           rows: results.map((r) => {
             const runs = pythonRuns.get(r.case) ?? [];
             if (runs.length === 0) return [r.case.name, '-', '-', '-', '-', '-', '-', '-', '-'];
@@ -780,14 +819,14 @@ async function main(): Promise<number> {
     const targets: string[][] = [];
     const wallOf = (role: Case['role']): { wall: number; rss: number } | null => {
       const r = results.find((x) => x.case.role === role);
-      return r ? { wall: median(r.runs.map((x) => x.wallMs)) / 1000, rss: median(r.runs.map((x) => x.maxRssKb)) / 1024 } : null;
+      return r ? { wall: median(r.runs.map((x) => x.wallMs)) / 1000, rss: median(r.runs.map((x) => x.maxRssKb)) * 1024 } : null;
     };
     for (const role of ['large-clean', 'large-poisoned'] as const) {
       const m = wallOf(role);
       if (!m) continue;
       const name = role === 'large-clean' ? 'clean 1M' : 'poisoned 1M';
       targets.push([`${name}: wall < ${TARGETS.largeWallS} s`, `${m.wall.toFixed(1)} s`, m.wall < TARGETS.largeWallS ? 'met' : 'MISSED']);
-      targets.push([`${name}: peak RSS < 1.5 GB`, `${m.rss.toFixed(0)} MB`, m.rss < TARGETS.largeRssMb ? 'met' : 'MISSED']);
+      targets.push([`${name}: peak RSS < 1.5 GB (1.5e9 bytes)`, `${(m.rss / 1e9).toFixed(2)} GB (${mb(m.rss)} MiB)`, m.rss < TARGETS.largeRssBytes ? 'met' : 'MISSED']);
     }
     const credit = wallOf('credit');
     if (credit) targets.push([`credit known attack: wall < ${TARGETS.creditWallS} s`, `${credit.wall.toFixed(2)} s`, credit.wall < TARGETS.creditWallS ? 'met' : 'MISSED']);
@@ -812,6 +851,15 @@ async function main(): Promise<number> {
         header: ['file', 'self s', 'share'],
         rows: profile.byFile.map((h) => [h.where, seconds(h.selfMs), `${(h.share * 100).toFixed(1)}%`]),
         left: [0],
+      });
+    }
+
+    if (memory) {
+      tables.push({
+        title: `Memory by stage, one in-process run of '${profileTarget.name}' (MiB, read when each stage ends)`,
+        header: ['stage', 's', 'peak RSS so far', 'RSS', 'JS heap used', 'array buffers'],
+        rows: memory.map(({ stage: name, ms, end }) => [name, seconds(ms), mb(end.peakRss), mb(end.rss), mb(end.heapUsed), mb(end.arrayBuffers)]),
+        notes: ['array buffers: typed arrays (columns, indexes, hashes, feature copies); a stage\'s growth in it is what it keeps or allocates'],
       });
     }
 
