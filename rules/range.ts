@@ -58,12 +58,12 @@ export default defineRule({
     for (const column of candidate.schema.featureColumns) {
       const col = candidate.table.columns[column];
       if (col.kind !== 'numeric') continue;
-      const sorted = sortedPresent(col.values);
-      if (sorted.length === 0) continue;
+      const sorted = finiteDistribution(candidate, column);
+      if (sorted.present === 0) continue;
       const constraint = lookup(options.constraints, col.name);
       const domain = constraint ? null : semanticDomain(col.name, sorted);
       const baseColumn = baseline ? context.baselineColumnOf(column) : -1;
-      const baseValues = baseColumn >= 0 && baseline!.table.columns[baseColumn].kind === 'numeric' ? sortedPresent((baseline!.table.columns[baseColumn] as { values: Float64Array }).values) : null;
+      const baseValues = baseColumn >= 0 && baseline!.table.columns[baseColumn].kind === 'numeric' ? finiteDistribution(baseline!, baseColumn).values : null;
       let bounds: { min: number; max: number; source: string; severity: Severity; what: string };
       if (constraint) {
         bounds = { min: constraint.min ?? -Infinity, max: constraint.max ?? Infinity, source: 'config', severity: 'high', what: 'the configured constraint' };
@@ -154,7 +154,7 @@ function nonFiniteFinding(candidate: Dataset, column: number): FindingDraft | nu
   };
 }
 
-function semanticDomain(name: string, sorted: Float64Array): Domain | null {
+function semanticDomain(name: string, sorted: Distribution): Domain | null {
   for (const domain of SEMANTIC_DOMAINS) {
     if (!domain.name.test(name) || domain.unless?.test(name)) continue;
     // The bulk (quartiles) must fit the domain; the tails are what we are checking.
@@ -167,15 +167,37 @@ function lookup(constraints: Record<string, { min?: number; max?: number }>, nam
   return Object.prototype.hasOwnProperty.call(constraints, name) ? constraints[name] : null;
 }
 
-function sortedPresent(values: Float64Array): Float64Array {
-  const present: number[] = [];
-  for (const v of values) if (Number.isFinite(v)) present.push(v);
-  return Float64Array.from(present).sort();
+/** The column's finite distinct values, ascending, with their counts (from the shared value index). */
+interface Distribution {
+  values: Float64Array;
+  counts: Uint32Array;
+  present: number;
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  const position = q * (sorted.length - 1);
-  const lo = Math.floor(position);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - lo);
+function finiteDistribution(dataset: Dataset, column: number): Distribution {
+  const index = dataset.stats.valueIndex(column);
+  const all = index.values as Float64Array;
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi && !Number.isFinite(all[lo])) lo++;
+  while (hi > lo && !Number.isFinite(all[hi - 1])) hi--;
+  const counts = index.counts.subarray(lo, hi);
+  let present = 0;
+  for (const count of counts) present += count;
+  return { values: all.subarray(lo, hi), counts, present };
+}
+
+/** Linear interpolation between order statistics, as over the sorted list of every value. */
+function quantile(sorted: Distribution, q: number): number {
+  const position = q * (sorted.present - 1);
+  return valueAtRank(sorted, Math.floor(position)) + (valueAtRank(sorted, Math.ceil(position)) - valueAtRank(sorted, Math.floor(position))) * (position - Math.floor(position));
+}
+
+function valueAtRank(sorted: Distribution, rank: number): number {
+  let seen = 0;
+  for (let i = 0; i < sorted.values.length; i++) {
+    seen += sorted.counts[i];
+    if (seen > rank) return sorted.values[i];
+  }
+  return sorted.values[sorted.values.length - 1];
 }

@@ -61,7 +61,8 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
   if (options.rulePaths?.length) await addUserRules(rules, options.rulePaths);
   const settings = ruleSettings(config);
   const ruleRun = await time('rules', () => runRules(rules, candidate, baseline, settings));
-  timings.ruleDetails = 0;
+  candidate.stats.releaseHashes();
+  baseline?.stats.releaseHashes();
 
   const seed = options.seed ?? DEFAULT_SEED;
   const modelEnabled = (options.model ?? config.model?.enabled ?? true) && candidate.schema.label !== null;
@@ -76,7 +77,6 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
   const suspicious: number[] = [];
   for (const finding of findings) if (severityRank(finding.severity) >= severityRank('high')) suspicious.push(...finding.rows);
   for (const trigger of triggers) suspicious.push(...trigger.rows);
-  delete timings.ruleDetails;
 
   const label = candidate.schema.label;
   const source = candidateTable.source;

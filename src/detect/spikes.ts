@@ -47,6 +47,8 @@ export interface SpikeOptions {
 
 /** Pseudo-rows of the prior mixed into a value's expected class mix (smoothing for rare values). */
 const PRIOR_WEIGHT = 5;
+/** Interval counting uses a dense array up to this many (bin, class) cells. */
+const MAX_DENSE_BIN_CELLS = 4_000_000;
 
 export const DEFAULT_SPIKE_OPTIONS: SpikeOptions = {
   minCount: 8,
@@ -430,6 +432,36 @@ function pooledMix(mixes: number[][], k: number): number[] {
 }
 
 function binClassCounts(values: Float64Array, classes: Int32Array, k: number, origin: number, width: number): Map<number, number[]> {
+  let lowest = Infinity;
+  let highest = -Infinity;
+  for (let row = 0; row < values.length; row++) {
+    const v = values[row];
+    if (!Number.isFinite(v) || classes[row] < 0) continue;
+    const bin = Math.floor((v - origin) / width);
+    if (bin < lowest) lowest = bin;
+    if (bin > highest) highest = bin;
+  }
+  const bins = new Map<number, number[]>();
+  if (lowest > highest) return bins;
+  const span = highest - lowest + 1;
+  if (span * k > MAX_DENSE_BIN_CELLS) return sparseBinClassCounts(values, classes, k, origin, width);
+  // Dense counting: one typed-array increment per row instead of a Map lookup.
+  const dense = new Uint32Array(span * k);
+  for (let row = 0; row < values.length; row++) {
+    const v = values[row];
+    if (!Number.isFinite(v) || classes[row] < 0) continue;
+    dense[(Math.floor((v - origin) / width) - lowest) * k + classes[row]]++;
+  }
+  for (let b = 0; b < span; b++) {
+    let any = 0;
+    for (let t = 0; t < k; t++) any += dense[b * k + t];
+    if (any > 0) bins.set(b + lowest, Array.from(dense.subarray(b * k, b * k + k)));
+  }
+  return bins;
+}
+
+/** Bins far apart (extreme values): counted in a Map. */
+function sparseBinClassCounts(values: Float64Array, classes: Int32Array, k: number, origin: number, width: number): Map<number, number[]> {
   const bins = new Map<number, number[]>();
   for (let row = 0; row < values.length; row++) {
     const v = values[row];

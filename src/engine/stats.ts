@@ -5,6 +5,7 @@
  */
 import type { Schema } from '../schema/schema.js';
 import { MISSING_CODE, type Column, type Table } from '../table/table.js';
+import { sortedPresentIndices } from '../util/radix.js';
 
 export interface ValueIndex {
   readonly column: number;
@@ -34,6 +35,11 @@ export class DatasetStats {
 
   get classCount(): number {
     return this.schema.label?.classes.length ?? 0;
+  }
+
+  /** Drops the cell hashes (a pair of 32-bit words per cell) once the rules that need them are done. */
+  releaseHashes(): void {
+    this.cellHashes.clear();
   }
 
   valueIndex(column: number): ValueIndex {
@@ -110,20 +116,20 @@ function buildValueIndex(column: Column, columnIndex: number, y: Int32Array | nu
 }
 
 function indexNumbers(values: Float64Array): { ids: Uint32Array; values: Float64Array } {
-  const present: number[] = [];
-  for (const value of values) if (!Number.isNaN(value)) present.push(value === 0 ? 0 : value);
-  const sorted = Float64Array.from(present).sort();
-  let distinctCount = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinctCount++] = sorted[i];
-  const distinct = sorted.slice(0, distinctCount);
-  const ids = new Uint32Array(values.length);
-  const idOf = new Map<number, number>();
-  distinct.forEach((value, id) => idOf.set(value, id));
-  for (let row = 0; row < values.length; row++) {
+  const order = sortedPresentIndices(values); // ascending, missing left out, -0 with 0
+  const ids = new Uint32Array(values.length).fill(MISSING_CODE);
+  const distinct: number[] = [];
+  let previous = NaN;
+  for (let k = 0; k < order.length; k++) {
+    const row = order[k];
     const value = values[row];
-    ids[row] = Number.isNaN(value) ? MISSING_CODE : idOf.get(value === 0 ? 0 : value)!;
+    if (distinct.length === 0 || value !== previous) {
+      distinct.push(value === 0 ? 0 : value);
+      previous = value;
+    }
+    ids[row] = distinct.length - 1;
   }
-  return { ids, values: distinct };
+  return { ids, values: Float64Array.from(distinct) };
 }
 
 function mix32(value: number, salt: number): number {

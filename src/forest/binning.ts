@@ -10,7 +10,7 @@
  * Bin edges are kept in raw value units (a value goes to the first bin whose upper edge is >= it),
  * so split thresholds are raw values and prediction never needs the bins.
  */
-import { ValueSorter } from './radix.js';
+import { ValueSorter } from '../util/radix.js';
 
 export interface FeatureBins {
   /** Number of value bins; the missing bin's code is this number. */

@@ -26,7 +26,11 @@ export function buildFeatures(table: Table, featureColumns: readonly number[]): 
   return { features, names };
 }
 
+/** The column itself when it holds no infinity (no copy: features are only read), else a clamped copy. */
 function numericFeature(values: Float64Array): Float64Array {
+  let infinite = false;
+  for (let i = 0; i < values.length && !infinite; i++) infinite = values[i] === Infinity || values[i] === -Infinity;
+  if (!infinite) return values;
   const feature = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];

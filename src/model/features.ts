@@ -41,14 +41,10 @@ function baselineData(candidate: Dataset, baseline: Dataset, featureColumns: num
   const features = featureColumns.map((column) => {
     const source = candidate.table.columns[column];
     const target = baseline.table.columns.find((c) => c.name === source.name);
+    if (target?.kind === 'numeric' && source.kind === 'numeric') return buildFeatures(baseline.table, [baseline.table.columns.indexOf(target)]).features[0];
     const out = new Float64Array(rowCount).fill(NaN);
     if (!target) return out;
-    if (source.kind === 'numeric' && target.kind === 'numeric') {
-      for (let row = 0; row < rowCount; row++) {
-        const v = target.values[row];
-        out[row] = v === Infinity ? Number.MAX_VALUE : v === -Infinity ? -Number.MAX_VALUE : v;
-      }
-    } else if (source.kind === 'text' && target.kind === 'text') {
+    if (source.kind === 'text' && target.kind === 'text') {
       const codeOf = new Map<string, number>(source.dictionary.map((value, code) => [value, code]));
       let next = source.dictionary.length;
       const mapped = target.dictionary.map((value) => codeOf.get(value) ?? next++);

@@ -5,7 +5,8 @@
  * (binomial, ALPHA) that is also large (at least MIN_RATIO times the held-out rate and MIN_EXCESS
  * of the rows) is a medium finding; it becomes high, and its rows join the suspicious rows, only
  * when the excess is large and confident (STRONG_RATIO times the held-out rate).
- * Per class, so that the report names the class the relabelled rows were given.
+ * Per class, so that the report names the class the relabelled rows were given. Rates are
+ * estimated on samples of SAMPLE_ROWS rows; the rows are listed only when the finding fires.
  */
 import { completeFinding, type Finding } from '../engine/finding.js';
 import type { Dataset } from '../engine/rule.js';
@@ -13,12 +14,15 @@ import type { RandomForest } from '../forest/index.js';
 import { logBinomialUpper, logBonferroni, log10P } from '../stats/tails.js';
 import { percent, round } from '../detect/describe.js';
 import type { ModelData } from './features.js';
+import { Random } from '../util/random.js';
 
 const CONTRADICTED = 0.1;
 const ALPHA = 1e-3;
 const MIN_RATIO = 1.5;
 const MIN_EXCESS = 0.01;
 const STRONG_RATIO = 3;
+/** Rates are estimated on at most this many rows per class. */
+const SAMPLE_ROWS = 40_000;
 
 export function relabelSuspects(
   candidate: Dataset,
@@ -26,28 +30,25 @@ export function relabelSuspects(
   baselineModel: RandomForest,
   baselineData: ModelData,
   heldOut: Uint32Array,
+  seed: number,
 ): Finding[] {
   const label = candidate.schema.label!;
   const k = label.classes.length;
-  const heldOutRate = contradictionRates(baselineModel, baselineData, heldOut, k);
-  const allRows = Uint32Array.from({ length: candidateData.rowCount }, (_, i) => i);
-  const proba = baselineModel.predictProbaRows(candidateData.features, allRows);
+  const heldOutRate = contradictionRates(baselineModel, baselineData, sample(heldOut, seed), k);
   const findings: Finding[] = [];
   const threshold = logBonferroni(ALPHA, k);
   for (let t = 0; t < k; t++) {
-    const rows: number[] = [];
-    let labelled = 0;
-    for (let row = 0; row < candidateData.rowCount; row++) {
-      if (candidateData.labels[row] !== t) continue;
-      labelled++;
-      if (proba[row * k + t] <= CONTRADICTED) rows.push(row);
-    }
-    if (labelled === 0) continue;
+    const classRows = rowsOfClass(candidateData.labels, t);
+    if (classRows.length === 0) continue;
+    // The rate is estimated on a sample; every row of the class is predicted only when it fires.
+    const tested = sample(classRows, seed + t);
+    const contradictedInSample = contradicted(baselineModel, candidateData, tested, t, k).length;
     const expectedRate = Math.max(heldOutRate.rate[t], 1 / Math.max(1, heldOutRate.count[t]));
-    const rate = rows.length / labelled;
-    const logP = logBinomialUpper(rows.length, labelled, expectedRate);
-    const excess = (rows.length - expectedRate * labelled) / candidateData.rowCount;
+    const rate = contradictedInSample / tested.length;
+    const logP = logBinomialUpper(contradictedInSample, tested.length, expectedRate);
+    const excess = ((rate - expectedRate) * classRows.length) / candidateData.rowCount;
     if (logP > threshold || rate < MIN_RATIO * expectedRate || excess < MIN_EXCESS) continue;
+    const rows = contradicted(baselineModel, candidateData, classRows, t, k);
     const strong = rate >= STRONG_RATIO * expectedRate;
     findings.push(
       completeFinding('relabel-suspects', {
@@ -55,22 +56,44 @@ export function relabelSuspects(
         column: label.name,
         value: label.classes[t],
         message:
-          `${rows.length} rows labelled ${label.name} = ${label.classes[t]} (${percent(rate)} of them) are ones the baseline model ` +
+          `${rows.length} rows labelled ${label.name} = ${label.classes[t]} (${percent(rows.length / classRows.length)} of them) are ones the baseline model ` +
           `confidently assigns to another class, against ${percent(expectedRate)} on the baseline's own held-out rows: likely relabelled.`,
         rows,
         evidence: {
           targetClass: label.classes[t],
           contradicted: rows.length,
-          rate: round(rate),
+          rate: round(rows.length / classRows.length),
           heldOutRate: round(expectedRate),
           threshold: CONTRADICTED,
           excessShare: round(excess),
+          testedRows: tested.length,
           log10P: log10P(logP),
         },
       }),
     );
   }
   return findings;
+}
+
+function contradicted(model: RandomForest, data: ModelData, rows: Uint32Array, t: number, k: number): number[] {
+  const proba = model.predictProbaRows(data.features, rows);
+  const result: number[] = [];
+  for (let i = 0; i < rows.length; i++) if (proba[i * k + t] <= CONTRADICTED) result.push(rows[i]);
+  return result;
+}
+
+function rowsOfClass(labels: Int32Array, t: number): Uint32Array {
+  const rows: number[] = [];
+  for (let row = 0; row < labels.length; row++) if (labels[row] === t) rows.push(row);
+  return Uint32Array.from(rows);
+}
+
+/** At most SAMPLE_ROWS of the rows, chosen with the seed, in row order. */
+function sample(rows: Uint32Array, seed: number): Uint32Array {
+  if (rows.length <= SAMPLE_ROWS) return rows;
+  const copy = Uint32Array.from(rows);
+  new Random(seed).shuffle(copy);
+  return copy.subarray(0, SAMPLE_ROWS).sort();
 }
 
 function contradictionRates(model: RandomForest, data: ModelData, rows: Uint32Array, k: number): { rate: number[]; count: number[] } {

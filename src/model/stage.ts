@@ -106,7 +106,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   }
   adjustSpikeFindings(candidate, findings, probed);
   if (models.referenceKind === 'baseline') {
-    result.findings.push(...relabelSuspects(candidate, aligned.candidate, models.reference, models.evaluation, models.heldOut));
+    result.findings.push(...relabelSuspects(candidate, aligned.candidate, models.reference, models.evaluation, models.heldOut, seed));
   }
   const cases = runModelCases(input.config, candidate, aligned, models.candidate, models.evaluation, probeRows);
   for (const finding of cases.findings) result.findings.push(finding);

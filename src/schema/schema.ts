@@ -4,6 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import { MISSING_CODE, type Column, type Table } from '../table/table.js';
+import { sortedPresentIndices } from '../util/radix.js';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'identifier' | 'constant' | 'empty';
 
@@ -106,18 +107,18 @@ interface Profile {
 }
 
 function numericProfile(values: Float64Array): Profile {
-  const present: number[] = [];
+  const order = sortedPresentIndices(values);
   let integer = true;
-  for (const value of values) {
-    if (Number.isNaN(value)) continue;
-    present.push(value);
-    if (integer && !Number.isInteger(value)) integer = false;
-  }
-  const sorted = Float64Array.from(present).sort();
   let distinct = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
-  const span = sorted.length > 0 ? sorted[sorted.length - 1] - sorted[0] : 0;
-  return { present: sorted.length, distinct, integer, span };
+  let previous = NaN;
+  for (let k = 0; k < order.length; k++) {
+    const value = values[order[k]];
+    if (integer && !Number.isInteger(value)) integer = false;
+    if (k === 0 || value !== previous) distinct++;
+    previous = value;
+  }
+  const span = order.length > 0 ? values[order[order.length - 1]] - values[order[0]] : 0;
+  return { present: order.length, distinct, integer, span };
 }
 
 function textProfile(codes: Uint32Array, dictionarySize: number): Profile {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { binFeature, binOf, binTrainingSet } from '../../src/forest/binning.js';
-import { sortedPresentIndices } from '../../src/forest/radix.js';
+import { sortedPresentIndices } from '../../src/util/radix.js';
 import { Random } from '../../src/util/random.js';
 
 function distinctBins(codes: Uint8Array, values: Float64Array, value: number): Set<number> {
