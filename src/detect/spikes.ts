@@ -253,7 +253,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
       range: null,
       classCounts: counts,
       expected: baseCounts.map((m) => m * scale),
-      classLogP: counts.map((c, t) => logBinomialUpper(c, c + baseCounts[t], share)),
+      classLogP: counts.map((c, t) => (c >= options.minCount ? logBinomialUpper(c, c + baseCounts[t], share) : 0)),
       referenceMix: baseCounts,
       expectedTotal: baseTotal * scale,
       totalLogP: logBinomialUpper(total, total + baseTotal, share),
@@ -377,7 +377,7 @@ function intervalCells(
         if (baseline && baseBins) {
           const base = baseBins.get(bin) ?? new Array<number>(k).fill(0);
           expected = base.map((m) => m * baseline.scale);
-          classLogP = counts.map((c, t) => logBinomialUpper(c, c + base[t], baseline.share));
+          classLogP = counts.map((c, t) => (c >= options.minCount ? logBinomialUpper(c, c + base[t], baseline.share) : 0));
           referenceMix = base;
           expectedTotal = sum(base) * baseline.scale;
           totalLogP = logBinomialUpper(total, total + sum(base), baseline.share);

@@ -143,8 +143,8 @@ function mix32(value: number, salt: number): number {
 }
 
 /**
- * Groups rows whose 64-bit keys are equal, keeping only groups of two or more rows. Sort-based:
- * the keys are sorted once to find the repeated ones, then rows are collected for those only.
+ * Groups rows whose 64-bit keys are equal, keeping only groups of two or more rows. The keys are
+ * radix-sorted once (as non-negative doubles) and runs of equal keys are the groups.
  */
 export function groupEqualKeys(hi: Uint32Array, lo: Uint32Array, rows?: ArrayLike<number>): number[][] {
   const count = rows ? rows.length : hi.length;
@@ -153,17 +153,17 @@ export function groupEqualKeys(hi: Uint32Array, lo: Uint32Array, rows?: ArrayLik
     const row = rows ? rows[i] : i;
     keys[i] = hi[row] * 2097152 + (lo[row] >>> 11); // 53 bits, exact in a double
   }
-  const sorted = keys.slice().sort();
-  const repeated = new Set<number>();
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
-  if (repeated.size === 0) return [];
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < count; i++) {
-    if (!repeated.has(keys[i])) continue;
-    const row = rows ? rows[i] : i;
-    const group = groups.get(keys[i]);
-    if (group) group.push(row);
-    else groups.set(keys[i], [row]);
+  const order = sortedPresentIndices(keys);
+  const groups: number[][] = [];
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    while (end < order.length && keys[order[end]] === keys[order[start]]) end++;
+    if (end - start >= 2) {
+      const group: number[] = [];
+      for (let k = start; k < end; k++) group.push(rows ? rows[order[k]] : order[k]);
+      groups.push(group);
+    }
+    start = end;
   }
-  return Array.from(groups.values());
+  return groups;
 }
