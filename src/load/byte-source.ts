@@ -12,7 +12,7 @@ import { InputError } from '../errors.js';
 export const DEFAULT_CHUNK_SIZE = 1 << 20;
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 16 * 2 ** 30;
 /** The ratio guard: past this many decompressed bytes, more than RATIO_LIMIT times the input is a bomb. */
-const RATIO_GUARD_BYTES = 2 ** 30;
+const RATIO_GUARD_BYTES = 64 * 2 ** 20;
 const RATIO_LIMIT = 1000;
 const MIN_ZLIB_CHUNK = 64;
 

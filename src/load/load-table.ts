@@ -9,7 +9,7 @@
  * - number grammar, identifiers and missing-value tokens (cell-parser.ts);
  * - column typing in one pass (column-builder.ts);
  * - limits: field size (--max-field-bytes, 64 MiB), columns (--max-columns, 20000),
- *   decompressed size (--max-decompressed-bytes, 16 GiB, plus a 1000x ratio guard past 1 GiB
+ *   decompressed size (--max-decompressed-bytes, 16 GiB, plus a 1000x ratio guard past 64 MiB
  *   that an explicit limit replaces).
  */
 import { InputError } from '../errors.js';
@@ -26,7 +26,7 @@ export interface LoadOptions {
   maxFieldBytes?: number;
   /** Default 20000. */
   maxColumns?: number;
-  /** Default 16 GiB, plus a ratio guard (over 1 GiB and over 1000x the compressed bytes). */
+  /** Default 16 GiB, plus a ratio guard (over 64 MiB and over 1000x the compressed bytes). */
   maxDecompressedBytes?: number;
   /** Bytes per read, default 1 MiB. */
   chunkSize?: number;

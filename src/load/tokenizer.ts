@@ -161,7 +161,8 @@ export class CsvTokenizer {
           continue;
         }
         if (byte !== delimiter && byte !== LF && byte !== CR) {
-          throw inputErrorAt(this.path, this.line, 'unexpected text after a closing quote (a quoted field must end with a quote)');
+          const opened = this.quoteLine === this.line ? '' : `; the quoted field opened on line ${this.quoteLine}, so a quote may be missing there`;
+          throw inputErrorAt(this.path, this.line, `unexpected text after a closing quote (a quoted field must end with a quote)${opened}`);
         }
         this.emitQuotedField();
         i++;
