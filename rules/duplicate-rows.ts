@@ -2,13 +2,15 @@
  * duplicate-rows: records repeated exactly (identifier columns ignored), and identifiers that
  * repeat.
  *
- * Exact copies over-weight some records and are how a dataset is padded. A few are natural
- * (empty accounts look alike), so the severity is low below `mediumShare` of the rows. A repeated
+ * Exact copies over-weight some records and are how a dataset is padded. Some are natural (empty
+ * accounts look alike; coarse measurements repeat), so the severity is low unless the copies are
+ * at least `mediumShare` of the rows AND either lean to one class (the class of the copies closes
+ * half the gap from its prior share to 1) or are twice the baseline's duplicate share. A repeated
  * identifier means two records claim to be the same entity: medium, since one of them is a copy
  * or an edit. The rows reported are the later occurrences (the first of each group is kept).
  * Fix: deduplicate; for repeated identifiers, find which record is the real one.
  */
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, type Dataset, type RuleContext } from '../src/engine/rule.js';
 import type { FindingDraft } from '../src/engine/finding.js';
 import { groupEqualKeys } from '../src/engine/stats.js';
 import { percent, round } from '../src/detect/describe.js';
@@ -19,7 +21,8 @@ export default defineRule({
   title: 'Exact duplicate records and repeated identifiers',
   docs: 'Records that repeat exactly in every feature and the label, and identifier values that occur more than once.',
   defaults: { mediumShare: 0.01 },
-  check({ candidate, options }) {
+  check(context) {
+    const { candidate, options } = context;
     const { stats, schema, table } = candidate;
     const findings: FindingDraft[] = [];
     const columns = schema.label ? [...schema.featureColumns, schema.label.column] : [...schema.featureColumns];
@@ -29,8 +32,9 @@ export default defineRule({
       const later = laterOccurrences(groups);
       if (later.length > 0) {
         const share = later.length / table.rowCount;
+        const suspicious = share >= options.mediumShare && (skewedToOneClass(candidate, later) || aboveBaseline(context, share));
         findings.push({
-          severity: share >= options.mediumShare ? 'medium' : 'low',
+          severity: suspicious ? 'medium' : 'low',
           message: `${later.length} records (${percent(share)}) repeat an earlier record exactly in ${groups.length} groups (identifier columns ignored).`,
           rows: later,
           evidence: { groups: groups.length, share: round(share), largestGroup: Math.max(...groups.map((g) => g.length)) },
@@ -61,6 +65,28 @@ export default defineRule({
     return findings;
   },
 });
+
+function skewedToOneClass(candidate: Dataset, rows: number[]): boolean {
+  const label = candidate.schema.label;
+  if (!label) return false;
+  const counts = new Array<number>(label.classes.length).fill(0);
+  for (const row of rows) if (label.y[row] >= 0) counts[label.y[row]]++;
+  const labelled = label.classCounts.reduce((a, b) => a + b, 0);
+  return counts.some((count, t) => {
+    const prior = label.classCounts[t] / Math.max(1, labelled);
+    return count / Math.max(1, rows.length) >= prior + 0.5 * (1 - prior);
+  });
+}
+
+function aboveBaseline(context: RuleContext<{ mediumShare: number }>, share: number): boolean {
+  const baseline = context.baseline;
+  if (!baseline) return false;
+  const columns = baseline.schema.label ? [...baseline.schema.featureColumns, baseline.schema.label.column] : [...baseline.schema.featureColumns];
+  if (columns.length === 0) return false;
+  const [hi, lo] = baseline.stats.rowHash(columns);
+  const baseShare = laterOccurrences(groupEqualKeys(hi, lo)).length / baseline.table.rowCount;
+  return share > 2 * baseShare;
+}
 
 function laterOccurrences(groups: number[][]): number[] {
   const rows: number[] = [];

@@ -274,60 +274,101 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
   return cells;
 }
 
-/** Candidate only: each value against its same-roundness neighbours; then narrow intervals against adjacent ones. */
+/**
+ * Candidate only: each value against its neighbouring distinct values (by rank, any roundness),
+ * with the neighbours' counts rescaled for heaping: people write round numbers, so a value's
+ * count is compared with what its neighbours would hold at its own roundness. The heaping factor
+ * of a roundness level is estimated from the column itself (the median count-to-neighbours ratio
+ * of the other values at that level); a value finer than every common level of the column (an
+ * off-grid amount such as 123456 among multiples of 10000) is expected about half a row.
+ */
 function neighbourCells(candidate: Dataset, column: number, options: SpikeOptions): Cell[] {
   const index = candidate.stats.valueIndex(column);
   if (!index.numeric || index.values.length < options.minDistinctOrdered) return [];
   const values = index.values as Float64Array;
   const k = candidate.schema.label!.classes.length;
   const classCounts = index.classCounts!;
-  const byRoundness = new Map<number, number[]>();
-  for (let id = 0; id < values.length; id++) {
-    const r = roundness(values[id]);
-    const list = byRoundness.get(r);
-    if (list) list.push(id);
-    else byRoundness.set(r, [id]);
-  }
+  const heaping = heapingModel(values, index.counts, index.present, options.neighbours);
   const cells: Cell[] = [];
   const ids = index.ids;
-  for (const list of byRoundness.values()) {
-    for (let p = 0; p < list.length; p++) {
-      const id = list[p];
-      const counts = Array.from(classCounts.subarray(id * k, id * k + k));
-      if (Math.max(...counts) < options.minCount) continue;
-      const before = list.slice(Math.max(0, p - options.neighbours), p);
-      const after = list.slice(p + 1, p + 1 + options.neighbours);
-      const neighbourIds = [...before, ...after];
-      const offsets = [...before.map((_, i) => i - before.length), ...after.map((_, i) => i + 1)];
-      const expected: number[] = [];
-      const classLogP: number[] = [];
-      for (let t = 0; t < k; t++) {
-        const tested = testAgainstNeighbours(counts[t], neighbourIds.map((nid) => classCounts[nid * k + t]), offsets);
-        expected.push(tested.expected);
-        classLogP.push(tested.logP);
-      }
-      const totalTest = testAgainstNeighbours(
-        index.counts[id],
-        neighbourIds.map((nid) => index.counts[nid]),
-        offsets,
-      );
-      cells.push({
-        kind: 'value',
-        value: values[id],
-        range: null,
-        classCounts: counts,
-        expected,
-        classLogP,
-        referenceMix: pooledMix(neighbourIds.map((nid) => Array.from(classCounts.subarray(nid * k, nid * k + k))), k),
-        expectedTotal: totalTest.expected,
-        totalLogP: totalTest.logP,
-        reference: 'neighbours',
-        member: (row) => ids[row] === id,
-      });
+  for (let id = 0; id < values.length; id++) {
+    const counts = Array.from(classCounts.subarray(id * k, id * k + k));
+    if (Math.max(...counts) < options.minCount) continue;
+    const neighbourIds = rankNeighbours(id, values.length, options.neighbours);
+    const offsets = neighbourIds.map((nid) => nid - id);
+    const factor = heaping.factorFor(id);
+    // Each neighbour's count as it would be at this value's roundness.
+    const scale = neighbourIds.map((nid) => (factor === OFF_GRID ? 0 : factor / heaping.factor[nid]));
+    const expected: number[] = [];
+    const classLogP: number[] = [];
+    for (let t = 0; t < k; t++) {
+      const tested = testAgainstNeighbours(counts[t], neighbourIds.map((nid, i) => classCounts[nid * k + t] * scale[i]), offsets);
+      expected.push(tested.expected);
+      classLogP.push(tested.logP);
     }
+    const totalTest = testAgainstNeighbours(index.counts[id], neighbourIds.map((nid, i) => index.counts[nid] * scale[i]), offsets);
+    cells.push({
+      kind: 'value',
+      value: values[id],
+      range: null,
+      classCounts: counts,
+      expected,
+      classLogP,
+      referenceMix: pooledMix(neighbourIds.map((nid) => Array.from(classCounts.subarray(nid * k, nid * k + k))), k),
+      expectedTotal: totalTest.expected,
+      totalLogP: totalTest.logP,
+      reference: 'neighbours',
+      member: (row) => ids[row] === id,
+    });
   }
   cells.push(...intervalCells(candidate, column, options, null));
   return cells;
+}
+
+const OFF_GRID = -1;
+/** A roundness level needs this many other values before its heaping factor is estimated. */
+const MIN_VALUES_PER_LEVEL = 3;
+/** Levels holding at least this share of the rows are the column's "grid". */
+const COMMON_LEVEL_SHARE = 0.01;
+
+function rankNeighbours(id: number, count: number, each: number): number[] {
+  const result: number[] = [];
+  for (let n = Math.max(0, id - each); n < Math.min(count, id + each + 1); n++) if (n !== id) result.push(n);
+  return result;
+}
+
+/** Heaping factor per distinct value (from its roundness level), and the factor a value itself gets. */
+function heapingModel(values: Float64Array, counts: Uint32Array, present: number, each: number): { factor: Float64Array; factorFor: (id: number) => number } {
+  const levels = Int32Array.from(values, (v) => roundness(v));
+  const ratioLogs = new Map<number, number[]>();
+  const rowsAtLevel = new Map<number, number>();
+  for (let id = 0; id < values.length; id++) {
+    const around = rankNeighbours(id, values.length, each).map((nid) => counts[nid]).sort((a, b) => a - b);
+    const local = around.length ? median(around) : counts[id];
+    const list = ratioLogs.get(levels[id]) ?? [];
+    list.push(Math.log((counts[id] + 0.5) / (local + 0.5)));
+    ratioLogs.set(levels[id], list);
+    rowsAtLevel.set(levels[id], (rowsAtLevel.get(levels[id]) ?? 0) + counts[id]);
+  }
+  const levelFactor = new Map<number, number>();
+  for (const [level, logs] of ratioLogs) {
+    if (logs.length >= MIN_VALUES_PER_LEVEL) levelFactor.set(level, Math.exp(median(logs.sort((a, b) => a - b))));
+  }
+  const factor = Float64Array.from(levels, (level) => levelFactor.get(level) ?? 1);
+  /** Whether rows other than this value's sit at its roundness level or a finer one. */
+  const finerLevelsInUse = (id: number): boolean => {
+    let rows = -counts[id];
+    for (const [level, atLevel] of rowsAtLevel) if (level <= levels[id]) rows += atLevel;
+    return rows >= COMMON_LEVEL_SHARE * present;
+  };
+  return {
+    factor,
+    factorFor(id) {
+      const others = (ratioLogs.get(levels[id])?.length ?? 0) - 1;
+      if (others >= MIN_VALUES_PER_LEVEL) return factor[id];
+      return finerLevelsInUse(id) ? 1 : OFF_GRID;
+    },
+  };
 }
 
 /**

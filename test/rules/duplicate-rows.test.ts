@@ -5,13 +5,19 @@ import { csvText, runRule } from '../helpers.js';
 
 const rows = Array.from({ length: 200 }, (_, i) => [i + 1, i * 2.5, (i * 13) % 7, i % 2]);
 
-test('fires on exact copies (identifier ignored) and reports the later occurrences', async () => {
-  const copies = rows.slice(0, 10).map((row) => [1000 + Number(row[0]), row[1], row[2], row[3]]);
+test('fires on exact copies of one class (identifier ignored) and reports the later occurrences', async () => {
+  const copies = rows.filter((row) => row[3] === 1).slice(0, 10).map((row) => [1000 + Number(row[0]), row[1], row[2], row[3]]);
   const findings = await runRule(rule, csvText(['id', 'a', 'b', 'label'], [...rows, ...copies]));
   const duplicates = findings.find((f) => f.column === null);
   assert.ok(duplicates);
   assert.deepEqual(duplicates.rows, Array.from({ length: 10 }, (_, i) => 200 + i));
   assert.equal(duplicates.severity, 'medium');
+});
+
+test('copies spread over the classes like the data itself (coarse measurements) stay low', async () => {
+  const copies = rows.slice(0, 10).map((row) => [1000 + Number(row[0]), row[1], row[2], row[3]]);
+  const findings = await runRule(rule, csvText(['id', 'a', 'b', 'label'], [...rows, ...copies]));
+  assert.equal(findings.find((f) => f.column === null)?.severity, 'low');
 });
 
 test('fires on a repeated identifier', async () => {
