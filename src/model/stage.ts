@@ -15,7 +15,8 @@
  *     the candidates probed.
  * The gap, not the raw rate, is judged: a clean model already flips some probes on an extreme value.
  */
-import { trainForest, stratifiedSplit, accuracy, perClassRecall, type RandomForest } from '../forest/index.js';
+import { stratifiedSplit, accuracy, perClassRecall, type RandomForest } from '../forest/index.js';
+import { trainForests, type TrainingJob } from '../forest/parallel.js';
 import { completeFinding, severityRank, type Finding } from '../engine/finding.js';
 import type { Dataset } from '../engine/rule.js';
 import type { Trigger } from '../report/report.js';
@@ -82,7 +83,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   }
   const candidates = collectCandidates(candidate, findings, MAX_CANDIDATES);
   const implicated = implicatedRows(candidate.table.rowCount, findings, candidates);
-  const models = trainModels(aligned, implicated, seed);
+  const models = await trainModels(aligned, implicated, seed);
   const probeRows = chooseProbeRows(models, aligned, seed);
   const minGap = models.referenceKind === 'baseline' ? MIN_GAP_WITH_BASELINE : MIN_GAP_WITHOUT_BASELINE;
   const threshold = logBonferroni(ALPHA, Math.max(1, candidates.length));
@@ -137,16 +138,21 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   return result;
 }
 
-function trainModels(aligned: AlignedData, implicated: Uint8Array, seed: number): Models {
+async function trainModels(aligned: AlignedData, implicated: Uint8Array, seed: number): Promise<Models> {
   const settings = { ...FOREST_SETTINGS, seed };
+  const job = (data: ModelData, rows: Uint32Array): TrainingJob => ({
+    data: { features: data.features, labels: data.labels, classCount: aligned.classCount, rows },
+    options: settings,
+  });
   if (aligned.baseline) {
     const base = aligned.baseline;
     const split = stratifiedSplit(base.labels, HELD_OUT_FRACTION, seed);
     const referenceRows = cap(split.train, base.labels, seed);
     const candidateRows = cap(labelledRows(aligned.candidate.labels), aligned.candidate.labels, seed);
+    const [candidate, reference] = await trainForests([job(aligned.candidate, candidateRows), job(base, referenceRows)]);
     return {
-      candidate: trainForest({ features: aligned.candidate.features, labels: aligned.candidate.labels, classCount: aligned.classCount, rows: candidateRows }, settings),
-      reference: trainForest({ features: base.features, labels: base.labels, classCount: aligned.classCount, rows: referenceRows }, settings),
+      candidate,
+      reference,
       referenceKind: 'baseline',
       evaluation: base,
       heldOut: split.test,
@@ -157,9 +163,10 @@ function trainModels(aligned: AlignedData, implicated: Uint8Array, seed: number)
   const split = stratifiedSplit(data.labels, HELD_OUT_FRACTION, seed);
   const train = cap(split.train, data.labels, seed);
   const cleanTrain = train.filter((row) => !implicated[row]);
+  const [candidate, reference] = await trainForests([job(data, train), job(data, cleanTrain)]);
   return {
-    candidate: trainForest({ features: data.features, labels: data.labels, classCount: aligned.classCount, rows: train }, settings),
-    reference: trainForest({ features: data.features, labels: data.labels, classCount: aligned.classCount, rows: cleanTrain }, settings),
+    candidate,
+    reference,
     referenceKind: 'cleaned',
     evaluation: data,
     heldOut: split.test.filter((row) => !implicated[row]),
