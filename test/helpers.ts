@@ -12,6 +12,7 @@ import type { Finding } from '../src/engine/finding.js';
 import { runAudit, type AuditOptions } from '../src/audit.js';
 import type { Report } from '../src/report/report.js';
 import { writeCsv, type Csv } from '../scripts/lib/attacks.js';
+import { MISSING_CODE, type Column } from '../src/table/table.js';
 
 export const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const CREDIT = path.join(ROOT, 'examples/data/default_credit_card.csv');
@@ -62,3 +63,25 @@ export function precisionRecall(found: readonly number[], truth: readonly number
 }
 
 export const ABOVE_LOW = new Set(['critical', 'high', 'medium']);
+
+/** Columns and datasets built directly in a test, without a file. */
+export function numericColumn(name: string, values: number[]): Column {
+  return { kind: 'numeric', name, values: Float64Array.from(values), missingCount: values.filter(Number.isNaN).length };
+}
+
+export function textColumn(name: string, values: (string | null)[]): Column {
+  const dictionary: string[] = [];
+  const codeOf = new Map<string, number>();
+  const codes = Uint32Array.from(values, (value) => {
+    if (value === null) return MISSING_CODE;
+    if (!codeOf.has(value)) codeOf.set(value, dictionary.push(value) - 1);
+    return codeOf.get(value)!;
+  });
+  return { kind: 'text', name, codes, dictionary, missingCount: values.filter((v) => v === null).length };
+}
+
+export function datasetOf(columns: Column[], options: SchemaOptions = {}): Dataset {
+  const table = { rowCount: columns[0].kind === 'numeric' ? columns[0].values.length : columns[0].codes.length, columns };
+  const schema = inferSchema(table, options);
+  return { table, schema, stats: new DatasetStats(table, schema) };
+}

@@ -16,6 +16,7 @@
  * Every (value, class) tested counts toward one Bonferroni correction.
  */
 import type { Dataset } from '../engine/rule.js';
+import { overlapShare } from '../util/rows.js';
 import { logBinomialUpper, logBonferroni, logNormalUpper, logPoissonUpper } from '../stats/tails.js';
 
 export interface SpikeOptions {
@@ -591,22 +592,6 @@ function tightenInterval(candidate: Dataset, spike: Spike): void {
   const inside = Float64Array.from(spike.rows, (row) => column.values[row]).sort();
   spike.range = [inside[0], inside[inside.length - 1]];
   spike.value = inside[inside.length >> 1];
-}
-
-function overlapShare(a: Uint32Array, b: Uint32Array): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  let i = 0;
-  let j = 0;
-  let common = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      common++;
-      i++;
-      j++;
-    } else if (a[i] < b[j]) i++;
-    else j++;
-  }
-  return common / Math.min(a.length, b.length);
 }
 
 function mapClasses(candidate: Dataset, baseline: Dataset): number[] {

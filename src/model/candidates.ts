@@ -6,6 +6,7 @@
  */
 import { severityRank, type Finding } from '../engine/finding.js';
 import type { Dataset } from '../engine/rule.js';
+import { overlapShare } from '../util/rows.js';
 
 export interface TriggerCandidate {
   column: number;
@@ -79,7 +80,7 @@ function candidateSpec(
 
 function mergeInto(found: TriggerCandidate[], next: TriggerCandidate): void {
   const same = found.find(
-    (c) => c.column === next.column && c.targetClass === next.targetClass && overlap(c.rows, next.rows) >= 0.8,
+    (c) => c.column === next.column && c.targetClass === next.targetClass && overlapShare(c.rows, next.rows) >= 0.8,
   );
   if (!same) {
     found.push(next);
@@ -102,7 +103,7 @@ function pairs(candidate: Dataset, singles: TriggerCandidate[]): TriggerCandidat
       const a = singles[i];
       const b = singles[j];
       if (a.column === b.column || a.targetClass !== b.targetClass || a.range || b.range) continue;
-      if (overlap(a.rows, b.rows) < PAIR_MIN_OVERLAP) continue;
+      if (overlapShare(a.rows, b.rows) < PAIR_MIN_OVERLAP) continue;
       const bCarriers = new Set(b.carriers);
       const carriers = a.carriers.filter((row) => bCarriers.has(row));
       const y = candidate.schema.label!.y;
@@ -138,19 +139,3 @@ export function carrierRows(candidate: Dataset, column: number, value: number | 
   return Uint32Array.from(rows);
 }
 
-/** Share of the smaller sorted row list found in the other. */
-export function overlap(a: Uint32Array, b: Uint32Array): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  let i = 0;
-  let j = 0;
-  let common = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      common++;
-      i++;
-      j++;
-    } else if (a[i] < b[j]) i++;
-    else j++;
-  }
-  return common / Math.min(a.length, b.length);
-}

@@ -22,6 +22,7 @@ import type { Dataset } from '../engine/rule.js';
 import type { Trigger } from '../report/report.js';
 import type { AuditConfig } from '../config.js';
 import { Random } from '../util/random.js';
+import { overlapShare } from '../util/rows.js';
 import { logBonferroni, log10P } from '../stats/tails.js';
 import { alignFeatures, featureValue, type AlignedData, type ModelData } from './features.js';
 import { collectCandidates, type TriggerCandidate } from './candidates.js';
@@ -241,17 +242,10 @@ function triggerFinding(candidate: Dataset, trigger: Trigger): Finding {
 function dropShadowed(confirmed: { candidate: TriggerCandidate; probe: ProbeResult }[]): { candidate: TriggerCandidate; probe: ProbeResult }[] {
   const kept: { candidate: TriggerCandidate; probe: ProbeResult }[] = [];
   for (const item of confirmed) {
-    const shadow = kept.find((k) => k.candidate.targetClass === item.candidate.targetClass && sharedShare(k.candidate.rows, item.candidate.rows) >= 0.8);
+    const shadow = kept.find((k) => k.candidate.targetClass === item.candidate.targetClass && overlapShare(k.candidate.rows, item.candidate.rows) >= 0.8);
     if (!shadow) kept.push(item);
   }
   return kept;
-}
-
-function sharedShare(a: Uint32Array, b: Uint32Array): number {
-  const set = new Set(a);
-  let common = 0;
-  for (const row of b) if (set.has(row)) common++;
-  return common / Math.max(1, Math.min(a.length, b.length));
 }
 
 function strength(item: { candidate: TriggerCandidate; probe: ProbeResult }): number {

@@ -4,30 +4,12 @@ import rule from '../../rules/drift.js';
 import { jensenShannonDistance, logChiSquareUpper, logKolmogorovUpper, populationStabilityIndex } from '../../src/detect/drift.js';
 import { runRules } from '../../src/engine/run-rules.js';
 import type { Dataset } from '../../src/engine/rule.js';
-import { DatasetStats } from '../../src/engine/stats.js';
-import { inferSchema } from '../../src/schema/schema.js';
-import { MISSING_CODE, type Column } from '../../src/table/table.js';
+import type { Column } from '../../src/table/table.js';
+import { datasetOf, numericColumn as numeric, textColumn as text } from '../helpers.js';
 import { Random } from '../../src/util/random.js';
 
-function numeric(name: string, values: number[]): Column {
-  return { kind: 'numeric', name, values: Float64Array.from(values), missingCount: values.filter(Number.isNaN).length };
-}
-
-function text(name: string, values: (string | null)[]): Column {
-  const dictionary: string[] = [];
-  const codeOf = new Map<string, number>();
-  const codes = Uint32Array.from(values, (value) => {
-    if (value === null) return MISSING_CODE;
-    if (!codeOf.has(value)) codeOf.set(value, dictionary.push(value) - 1);
-    return codeOf.get(value)!;
-  });
-  return { kind: 'text', name, codes, dictionary, missingCount: values.filter((v) => v === null).length };
-}
-
 function dataset(columns: Column[]): Dataset {
-  const table = { rowCount: columns[0].kind === 'numeric' ? columns[0].values.length : columns[0].codes.length, columns };
-  const schema = inferSchema(table, { label: 'y' });
-  return { table, schema, stats: new DatasetStats(table, schema) };
+  return datasetOf(columns, { label: 'y' });
 }
 
 function run(candidate: Dataset, baseline: Dataset | null) {
