@@ -37,7 +37,7 @@ export default defineRule({
           severity: suspicious ? 'medium' : 'low',
           message: `${later.length} records (${percent(share)}) repeat an earlier record exactly in ${groups.length} groups (identifier columns ignored).`,
           rows: later,
-          evidence: { groups: groups.length, share: round(share), largestGroup: Math.max(...groups.map((g) => g.length)) },
+          evidence: { groups: groups.length, share: round(share), largestGroup: groups.reduce((largest, g) => Math.max(largest, g.length), 0) },
         });
       }
     }
@@ -92,7 +92,7 @@ function laterOccurrences(groups: number[][]): number[] {
   const rows: number[] = [];
   for (const group of groups) {
     const sorted = group.slice().sort((a, b) => a - b);
-    rows.push(...sorted.slice(1));
+    for (let i = 1; i < sorted.length; i++) rows.push(sorted[i]);
   }
   return rows;
 }

@@ -115,8 +115,12 @@ function outsideFinding(
   const label = candidate.schema.label;
   const classCounts = new Map<number, number>();
   if (label) for (const row of rows) if (label.y[row] >= 0) classCounts.set(label.y[row], (classCounts.get(label.y[row]) ?? 0) + 1);
-  const lo = Math.min(...valueCounts.keys());
-  const hi = Math.max(...valueCounts.keys());
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const value of valueCounts.keys()) {
+    lo = Math.min(lo, value);
+    hi = Math.max(hi, value);
+  }
   const shown = top.slice(0, 3).map(([v, c]) => `${formatNumber(v)} (${c})`).join(', ');
   return {
     severity: bounds.severity,

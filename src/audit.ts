@@ -75,8 +75,9 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
   const triggers = modelStage?.triggers ?? [];
   const score = scoreFindings(findings);
   const suspicious: number[] = [];
-  for (const finding of findings) if (severityRank(finding.severity) >= severityRank('high')) suspicious.push(...finding.rows);
-  for (const trigger of triggers) suspicious.push(...trigger.rows);
+  // Loops, not push(...rows): a row list can hold millions of entries, more than a call's arguments.
+  for (const finding of findings) if (severityRank(finding.severity) >= severityRank('high')) for (const row of finding.rows) suspicious.push(row);
+  for (const trigger of triggers) for (const row of trigger.rows) suspicious.push(row);
 
   const label = candidate.schema.label;
   const source = candidateTable.source;

@@ -269,7 +269,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
       classMap.forEach((bt, t) => bt >= 0 && (reverse[bt] = t));
       const baseLabels = baseline.schema.label?.y ?? new Int32Array(baseColumn.values.length).fill(-1);
       const baseClass = Int32Array.from(baseLabels, (bt) => (bt >= 0 ? reverse[bt] : -1));
-      cells.push(...intervalCells(candidate, column, options, { values: baseColumn.values, classes: baseClass, share, scale }));
+      for (const cell of intervalCells(candidate, column, options, { values: baseColumn.values, classes: baseClass, share, scale })) cells.push(cell);
     }
   }
   return cells;
@@ -322,7 +322,7 @@ function neighbourCells(candidate: Dataset, column: number, options: SpikeOption
       member: (row) => ids[row] === id,
     });
   }
-  cells.push(...intervalCells(candidate, column, options, null));
+  for (const cell of intervalCells(candidate, column, options, null)) cells.push(cell);
   return cells;
 }
 
