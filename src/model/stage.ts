@@ -149,7 +149,10 @@ async function trainModels(aligned: AlignedData, implicated: Uint8Array, seed: n
     const base = aligned.baseline;
     const split = stratifiedSplit(base.labels, HELD_OUT_FRACTION, seed);
     const referenceRows = cap(split.train, base.labels, seed);
-    const candidateRows = cap(labelledRows(aligned.candidate.labels), aligned.candidate.labels, seed);
+    // Candidate rows equal to a held-out baseline row would let the candidate model see the test set.
+    const heldOutKeys = new Set(Array.from(split.test, (row) => rowKey(base, row)));
+    const unseen = labelledRows(aligned.candidate.labels).filter((row) => !heldOutKeys.has(rowKey(aligned.candidate, row)));
+    const candidateRows = cap(unseen, aligned.candidate.labels, seed);
     const [candidate, reference] = await trainForests([job(aligned.candidate, candidateRows), job(base, referenceRows)]);
     return {
       candidate,
@@ -290,6 +293,13 @@ function implicatedRows(rowCount: number, findings: readonly Finding[], candidat
   for (const finding of findings) if (severityRank(finding.severity) >= severityRank('high')) for (const row of finding.rows) marked[row] = 1;
   for (const c of candidates) for (const row of c.carriers) marked[row] = 1;
   return marked;
+}
+
+/** A row's feature values and label as one string, to find the same record in another table. */
+function rowKey(data: ModelData, row: number): string {
+  let key = String(data.labels[row]);
+  for (const feature of data.features) key += ',' + feature[row];
+  return key;
 }
 
 function labelledRows(labels: Int32Array): Uint32Array {
