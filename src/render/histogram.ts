@@ -35,9 +35,9 @@ export const BIN_TARGET = 30;
 export type BarKind = 'value' | 'bin' | 'below' | 'above' | 'range' | 'other' | 'missing';
 
 export interface HistogramBar {
-  /** Full text of the bar: `999`, `[20000, 30000)`, `< 20000`, `(other 12 values)`, `(missing)`. */
+  /** Full text of the bar: `250`, `[20000, 30000)`, `< 20000`, `(other 12 values)`, `(missing)`. */
   label: string;
-  /** Short text for a crowded axis: `999`, `20k`, `<20k`. */
+  /** Short text for a crowded axis: `250`, `20k`, `<20k`. */
   short: string;
   kind: BarKind;
   /** A value or range named by a trigger or a high/critical finding. */
@@ -61,7 +61,7 @@ export interface ColumnHistogram {
   column: string;
   axis: 'categorical' | 'binned';
   numeric: boolean;
-  /** Why the column is shown: `trigger 999 → 1`, `near-duplicates (high)`, ... */
+  /** Why the column is shown: `trigger 250 → yes`, `near-duplicates (high)`, ... */
   reasons: string[];
   bars: HistogramBar[];
   classes: ClassCounts[];
@@ -445,7 +445,7 @@ export function formatNumber(v: number): string {
   return String(Number(v.toPrecision(6)));
 }
 
-/** Compact axis text: 999, 12.5, 20k, 1.5M. */
+/** Compact axis text: 250, 12.5, 20k, 1.5M. */
 export function shortNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
