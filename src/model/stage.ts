@@ -85,7 +85,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   const candidates = collectCandidates(candidate, findings, MAX_CANDIDATES);
   const implicated = implicatedRows(candidate.table.rowCount, findings, candidates);
   const models = await trainModels(aligned, implicated, seed);
-  const probeRows = chooseProbeRows(models, aligned, seed);
+  const probeRows = chooseProbeRows(models, seed);
   const minGap = models.referenceKind === 'baseline' ? MIN_GAP_WITH_BASELINE : MIN_GAP_WITHOUT_BASELINE;
   const threshold = logBonferroni(ALPHA, Math.max(1, candidates.length));
   const probed: { candidate: TriggerCandidate; probe: ProbeResult; confirmed: boolean }[] = [];
@@ -178,10 +178,10 @@ async function trainModels(aligned: AlignedData, implicated: Uint8Array, seed: n
   };
 }
 
-function chooseProbeRows(models: Models, aligned: AlignedData, seed: number): Uint32Array {
+/** A seeded sample of the held-out rows to stamp triggers into (enough for every class's probes). */
+function chooseProbeRows(models: Models, seed: number): Uint32Array {
   const rows = Uint32Array.from(models.heldOut);
   new Random(seed ^ 0x5eed).shuffle(rows);
-  void aligned;
   return rows.slice(0, Math.min(rows.length, MAX_PROBES * 2)).sort();
 }
 
