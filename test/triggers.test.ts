@@ -80,3 +80,14 @@ for (const c of cases) {
     assert.ok(hits / trigger.rows.length > 0.5, `trigger rows mostly poisoned: ${hits}/${trigger.rows.length}`);
   });
 }
+
+test('a jittered in-range interval without a baseline: reported as a suspected trigger (review), not confirmed', async (t) => {
+  const attack = editInPlace(credit, { label: 'DEFAULT', sourceClass: '0', fraction: 0.01, set: { BILL_AMT1: (r) => String(50000 + Math.round(r.next() * 400 - 200)) }, newLabel: '1', seed: 6 });
+  const report = await auditCsv(tempDir(t), attack.csv);
+  const spike = report.findings.find((f) => f.rule === 'class-spike' && f.column === 'BILL_AMT1' && (f.evidence.modelCheck as { suspected?: boolean } | undefined)?.suspected);
+  assert.ok(spike, describe(report));
+  assert.equal(spike.severity, 'medium');
+  assert.equal(report.verdict, 'review');
+  const poisoned = new Set(attack.poisoned);
+  assert.ok(spike.rows.filter((row) => poisoned.has(row)).length / attack.poisoned.length > 0.9, 'the interval holds the planted rows');
+});

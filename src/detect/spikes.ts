@@ -142,7 +142,12 @@ export function findSpikes(
     const total = sum(cell.classCounts);
     const ratio = (total + 1) / (cell.expectedTotal + 1);
     const minRatio = cell.reference === 'baseline' ? options.minTotalRatioWithBaseline : options.minTotalRatioWithoutBaseline;
-    return cell.totalLogP <= stage1Threshold && ratio >= minRatio;
+    if (cell.totalLogP <= stage1Threshold && ratio >= minRatio) return true;
+    // Or a spike in one class's histogram (the per-class route; corrected over cells x classes).
+    const classMinRatio = cell.reference === 'baseline' ? options.minRatioWithBaseline : options.minRatioWithoutBaseline;
+    return cell.classLogP.some(
+      (logP, t) => logP <= classThreshold && (cell.classCounts[t] + 1) / (cell.expected[t] + 1) >= classMinRatio,
+    );
   });
   // Stage 2: is the class mix of the screened values skewed? Corrected over the screened ones only.
   const stage2Threshold = logBonferroni(options.alpha, screened.length * priors.length);
@@ -230,6 +235,9 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
   const nb = baseline.table.rowCount;
   const share = n / (n + nb);
   const scale = n / nb;
+  // Per class, counts are compared after the class's own overall change: a relabelled or grown
+  // class is label shift (another rule's business), a value spiking beyond it is a class spike.
+  const byClass = classScales(candidate, baseline, classMap, share);
   const baseIdOf = valueLookup(baseIndex.values);
   const cells: Cell[] = [];
   const classCountsOf = (id: number): number[] => Array.from(index.classCounts!.subarray(id * k, id * k + k));
@@ -253,8 +261,8 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
       value: index.values[id],
       range: null,
       classCounts: counts,
-      expected: baseCounts.map((m) => m * scale),
-      classLogP: counts.map((c, t) => (c >= options.minCount ? logBinomialUpper(c, c + baseCounts[t], share) : 0)),
+      expected: baseCounts.map((m, t) => m * byClass.scale[t]),
+      classLogP: counts.map((c, t) => (c >= options.minCount ? logBinomialUpper(c, c + baseCounts[t], byClass.share[t]) : 0)),
       referenceMix: baseCounts,
       expectedTotal: baseTotal * scale,
       totalLogP: logBinomialUpper(total, total + baseTotal, share),
@@ -269,7 +277,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
       classMap.forEach((bt, t) => bt >= 0 && (reverse[bt] = t));
       const baseLabels = baseline.schema.label?.y ?? new Int32Array(baseColumn.values.length).fill(-1);
       const baseClass = Int32Array.from(baseLabels, (bt) => (bt >= 0 ? reverse[bt] : -1));
-      for (const cell of intervalCells(candidate, column, options, { values: baseColumn.values, classes: baseClass, share, scale })) cells.push(cell);
+      for (const cell of intervalCells(candidate, column, options, { values: baseColumn.values, classes: baseClass, share, scale, byClass })) cells.push(cell);
     }
   }
   return cells;
@@ -381,7 +389,7 @@ function intervalCells(
   candidate: Dataset,
   column: number,
   options: SpikeOptions,
-  baseline: { values: Float64Array; classes: Int32Array; share: number; scale: number } | null,
+  baseline: { values: Float64Array; classes: Int32Array; share: number; scale: number; byClass: ClassScales } | null,
 ): Cell[] {
   const col = candidate.table.columns[column];
   if (col.kind !== 'numeric') return [];
@@ -418,8 +426,8 @@ function intervalCells(
         let reference: Cell['reference'];
         if (baseline && baseBins) {
           const base = baseBins.get(bin) ?? new Array<number>(k).fill(0);
-          expected = base.map((m) => m * baseline.scale);
-          classLogP = counts.map((c, t) => (c >= options.minCount ? logBinomialUpper(c, c + base[t], baseline.share) : 0));
+          expected = base.map((m, t) => m * baseline.byClass.scale[t]);
+          classLogP = counts.map((c, t) => (c >= options.minCount ? logBinomialUpper(c, c + base[t], baseline.byClass.share[t]) : 0));
           referenceMix = base;
           expectedTotal = sum(base) * baseline.scale;
           totalLogP = logBinomialUpper(total, total + sum(base), baseline.share);
@@ -592,6 +600,26 @@ function tightenInterval(candidate: Dataset, spike: Spike): void {
   const inside = Float64Array.from(spike.rows, (row) => column.values[row]).sort();
   spike.range = [inside[0], inside[inside.length - 1]];
   spike.value = inside[inside.length >> 1];
+}
+
+interface ClassScales {
+  /** Candidate rows of the class over baseline rows of the class, and the candidate's share of both. */
+  scale: number[];
+  share: number[];
+}
+
+function classScales(candidate: Dataset, baseline: Dataset, classMap: number[], fallbackShare: number): ClassScales {
+  const candidateCounts = candidate.schema.label!.classCounts;
+  const baseCounts = baseline.schema.label?.classCounts ?? [];
+  const scale: number[] = [];
+  const share: number[] = [];
+  classMap.forEach((bt, t) => {
+    const nb = bt >= 0 ? baseCounts[bt] : 0;
+    const n = candidateCounts[t];
+    share.push(nb > 0 ? n / (n + nb) : fallbackShare);
+    scale.push(nb > 0 ? n / nb : fallbackShare / (1 - fallbackShare));
+  });
+  return { scale, share };
 }
 
 function mapClasses(candidate: Dataset, baseline: Dataset): number[] {

@@ -14,6 +14,8 @@
  *   - McNemar's exact test on the paired flips rejects "no difference" at ALPHA, Bonferroni over
  *     the candidates probed.
  * The gap, not the raw rate, is judged: a clean model already flips some probes on an extreme value.
+ * A class spike the model reacts to (a gap of SUSPECT_GAP, significant) without meeting these is
+ * reported as a suspected trigger (medium); one it ignores drops to info.
  */
 import { stratifiedSplit, accuracy, perClassRecall, type RandomForest } from '../forest/index.js';
 import { trainForests, type TrainingJob } from '../forest/parallel.js';
@@ -59,6 +61,8 @@ const MIN_FLIP_RATE = 0.25;
 const MIN_GAP_WITH_BASELINE = 0.2;
 const MIN_GAP_WITHOUT_BASELINE = 0.3;
 const ALPHA = 1e-3;
+/** An unconfirmed spike the candidate model still reacts to by this many points (significantly) is a suspected trigger: medium. */
+const SUSPECT_GAP = 0.1;
 
 interface Models {
   candidate: RandomForest;
@@ -106,7 +110,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     result.triggers.push(entry);
     result.findings.push(triggerFinding(candidate, entry));
   }
-  adjustSpikeFindings(candidate, findings, probed);
+  adjustSpikeFindings(candidate, findings, probed, threshold);
   if (models.referenceKind === 'baseline') {
     result.findings.push(...relabelSuspects(candidate, aligned.candidate, models.reference, models.evaluation, models.heldOut, seed));
   }
@@ -260,16 +264,31 @@ function strength(item: { candidate: TriggerCandidate; probe: ProbeResult }): nu
  * not react to is natural structure, not a trigger, and drops to info; one that is confirmed is
  * raised to high (the trigger finding itself is critical).
  */
-function adjustSpikeFindings(candidate: Dataset, findings: Finding[], probed: { candidate: TriggerCandidate; probe: ProbeResult; confirmed: boolean }[]): void {
+function adjustSpikeFindings(
+  candidate: Dataset,
+  findings: Finding[],
+  probed: { candidate: TriggerCandidate; probe: ProbeResult; confirmed: boolean }[],
+  threshold: number,
+): void {
   for (const finding of findings) {
     if (finding.rule !== 'class-spike' || finding.column === null) continue;
     const match = probed.find(
       (p) => !p.candidate.pair && candidate.table.columns[p.candidate.column].name === finding.column && String(p.candidate.value) === String(finding.value),
     );
     if (!match) continue;
-    finding.evidence.modelCheck = { flipRate: round(match.probe.flipRate), referenceFlipRate: round(match.probe.referenceFlipRate), confirmed: match.confirmed };
+    const gap = match.probe.flipRate - match.probe.referenceFlipRate;
+    const suspected = !match.confirmed && gap >= SUSPECT_GAP && match.probe.logP <= threshold;
+    finding.evidence.modelCheck = {
+      flipRate: round(match.probe.flipRate),
+      referenceFlipRate: round(match.probe.referenceFlipRate),
+      confirmed: match.confirmed,
+      suspected,
+    };
     if (match.confirmed && severityRank(finding.severity) < severityRank('high')) finding.severity = 'high';
-    if (!match.confirmed && finding.evidence.reference === 'neighbours' && finding.severity === 'medium') finding.severity = 'info';
+    else if (suspected && severityRank(finding.severity) < severityRank('medium')) {
+      finding.severity = 'medium';
+      finding.message += ` Suspected trigger: it moves ${percent(match.probe.flipRate)} of probes to that class under the candidate model, ${percent(match.probe.referenceFlipRate)} under the reference (below the confirmation thresholds).`;
+    } else if (!match.confirmed && !suspected && finding.evidence.reference === 'neighbours' && finding.severity === 'medium') finding.severity = 'info';
   }
 }
 
