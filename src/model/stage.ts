@@ -314,12 +314,25 @@ function implicatedRows(rowCount: number, findings: readonly Finding[], candidat
   return marked;
 }
 
-/** A row's feature values and label as one string, to find the same record in another table. */
-function rowKey(data: ModelData, row: number): string {
-  let key = String(data.labels[row]);
-  for (const feature of data.features) key += ',' + feature[row];
-  return key;
+/**
+ * A 53-bit hash of a row's feature values and label, to find the same record in another table
+ * (numbers, not strings: this runs over every candidate row).
+ */
+function rowKey(data: ModelData, row: number): number {
+  let hi = Math.imul(data.labels[row] + 1, 0x9e3779b1);
+  let lo = Math.imul(data.labels[row] + 7, 0x85ebca6b);
+  for (let f = 0; f < data.features.length; f++) {
+    KEY_VALUE[0] = data.features[f][row];
+    hi = Math.imul(hi ^ KEY_WORDS[0], 0x2c1b3c6d) ^ Math.imul(KEY_WORDS[1], 0x297a2d39);
+    lo = Math.imul(lo ^ KEY_WORDS[1], 0x7feb352d) ^ Math.imul(KEY_WORDS[0] + f, 0x846ca68b);
+    hi ^= hi >>> 15;
+    lo ^= lo >>> 13;
+  }
+  return (hi >>> 0) * 2097152 + ((lo >>> 0) >>> 11);
 }
+
+const KEY_VALUE = new Float64Array(1);
+const KEY_WORDS = new Int32Array(KEY_VALUE.buffer);
 
 function labelledRows(labels: Int32Array): Uint32Array {
   const rows: number[] = [];
