@@ -13,7 +13,7 @@
  * Non-finite numbers (1e309 read as Infinity) are always reported (medium).
  * The evidence lists the offending values with their counts and class mix, so that a repeated
  * impossible value in one class (a planted trigger) stands out; the trigger search takes it up.
- * Fix: correct or drop the rows; block such values at the source (an API that accepts AGE=999 is
+ * Fix: correct or drop the rows; block such values at the source (an API that accepts an age of 200 is
  * the way in).
  */
 import { defineRule } from '../src/engine/rule.js';

@@ -7,7 +7,7 @@ import { parseCsvChunks } from '../src/load/load-table.js';
 import { inferSchema, type SchemaOptions } from '../src/schema/schema.js';
 import { DatasetStats } from '../src/engine/stats.js';
 import type { AnyRule, Dataset } from '../src/engine/rule.js';
-import { runRules } from '../src/engine/run-rules.js';
+import { runRules, type RuleRun } from '../src/engine/run-rules.js';
 import type { Finding } from '../src/engine/finding.js';
 import { runAudit, type AuditOptions } from '../src/audit.js';
 import type { Report } from '../src/report/report.js';
@@ -23,13 +23,18 @@ export async function datasetFromCsv(text: string, options: SchemaOptions = {}):
   return { table, schema, stats: new DatasetStats(table, schema) };
 }
 
+/** Runs one rule on datasets; throws if the rule threw. */
+export function runRuleOn(rule: AnyRule, candidate: Dataset, baseline: Dataset | null, ruleOptions?: Record<string, unknown>): RuleRun {
+  const run = runRules(new Map([[rule.id, rule]]), candidate, baseline, new Map(ruleOptions ? [[rule.id, { options: ruleOptions }]] : []));
+  if (run.errors.length) throw new Error(run.errors[0].message);
+  return run;
+}
+
 /** Runs one rule on CSV text (and a baseline), returning its findings; throws if the rule threw. */
 export async function runRule(rule: AnyRule, candidateCsv: string, baselineCsv?: string, options: SchemaOptions = {}, ruleOptions?: Record<string, unknown>): Promise<Finding[]> {
   const candidate = await datasetFromCsv(candidateCsv, options);
   const baseline = baselineCsv ? await datasetFromCsv(baselineCsv, { ...options, label: candidate.schema.label?.name }) : null;
-  const run = runRules(new Map([[rule.id, rule]]), candidate, baseline, new Map(ruleOptions ? [[rule.id, { options: ruleOptions }]] : []));
-  if (run.errors.length) throw new Error(run.errors[0].message);
-  return run.findings;
+  return runRuleOn(rule, candidate, baseline, ruleOptions).findings;
 }
 
 /** CSV text from a header and rows built in the test. */

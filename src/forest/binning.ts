@@ -4,8 +4,8 @@
  * Each feature's training values are cut into at most `maxBins` value bins plus one missing bin.
  * A column with at most `maxBins` distinct values gets one bin per value; otherwise every value
  * holding a large share of rows gets a bin of its own and the rest are cut at quantiles. The own
- * bins matter here: a backdoor trigger is one value (999, or a plausible 123456 repeated on a few
- * hundred rows) and must stay separable from its neighbours.
+ * bins matter here: a backdoor trigger is one value (an impossible value, or a plausible amount
+ * repeated on a few hundred rows) and must stay separable from its neighbours.
  *
  * Bin edges are kept in raw value units (a value goes to the first bin whose upper edge is >= it),
  * so split thresholds are raw values and prediction never needs the bins.

@@ -24,7 +24,7 @@ export function triggerWhere(trigger: Trigger): string {
   return pair ? `${base} and ${pair.column} = ${displayValue(pair.value)}` : base;
 }
 
-/** "AGE = 999 turns 93% of ... probes into DEFAULT = 1 under the candidate model, 0% under the baseline model; 1505 rows carry it" */
+/** "COLUMN = VALUE turns 93% of probes of other classes into LABEL = CLASS under the candidate model, 0% under the baseline model; N rows carry it" */
 export function triggerSentence(report: Report, trigger: Trigger): string {
   const label = report.label?.column ?? 'label';
   const reference = trigger.evidence.reference === 'baseline' ? 'the baseline model' : 'a model trained without those rows';

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/label-shift.js';
-import { runRules } from '../../src/engine/run-rules.js';
 import type { Dataset } from '../../src/engine/rule.js';
 import type { Column } from '../../src/table/table.js';
-import { datasetOf, numericColumn as numeric, textColumn as text } from '../helpers.js';
+import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../helpers.js';
 import { Random } from '../../src/util/random.js';
 
 function dataset(columns: Column[]): Dataset {
@@ -12,9 +11,7 @@ function dataset(columns: Column[]): Dataset {
 }
 
 function run(candidate: Dataset, baseline: Dataset) {
-  const result = runRules(new Map([[rule.id, rule]]), candidate, baseline, new Map());
-  assert.deepEqual(result.errors, []);
-  return result.findings;
+  return runRuleOn(rule, candidate, baseline).findings;
 }
 
 interface Row {

@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/schema-changes.js';
-import { runRules } from '../../src/engine/run-rules.js';
 import type { Dataset } from '../../src/engine/rule.js';
 import type { Finding } from '../../src/engine/finding.js';
 import type { Column } from '../../src/table/table.js';
-import { datasetOf, numericColumn as numeric, textColumn as text } from '../helpers.js';
+import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../helpers.js';
 import { Random } from '../../src/util/random.js';
 
 const dataset = datasetOf;
@@ -15,9 +14,7 @@ function run(candidateColumns: Column[], baselineColumns: Column[]): Finding[] {
   const candidate = dataset(candidateColumns);
   const label = candidate.schema.label?.name;
   const baseline = dataset(baselineColumns, label && baselineColumns.some((c) => c.name === label) ? { label } : {});
-  const result = runRules(new Map([[rule.id, rule]]), candidate, baseline, new Map());
-  assert.deepEqual(result.errors, []);
-  return result.findings;
+  return runRuleOn(rule, candidate, baseline).findings;
 }
 
 interface Columns {
