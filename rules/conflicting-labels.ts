@@ -9,7 +9,7 @@
  * Fix: decide the true label of each group, or drop the groups.
  */
 import { defineRule } from '../src/engine/rule.js';
-import { groupEqualKeys } from '../src/engine/stats.js';
+import { groupEqualKeys } from '../src/engine/indexes.js';
 import { percent, round } from '../src/detect/describe.js';
 
 export default defineRule({
@@ -19,10 +19,10 @@ export default defineRule({
   defaults: { mediumShare: 0.005 },
   needsLabel: true,
   check({ candidate, options }) {
-    const { stats, schema, table } = candidate;
+    const { indexes, schema, table } = candidate;
     const label = schema.label!;
     if (schema.featureColumns.length === 0) return [];
-    const [hi, lo] = stats.rowHash(schema.featureColumns);
+    const [hi, lo] = indexes.rowHash(schema.featureColumns);
     let conflictingGroups = 0;
     let rowsInConflict = 0;
     const minorityRows: number[] = [];

@@ -24,8 +24,8 @@ export default defineRule({
   },
 });
 
-function firstValue(candidate: { stats: { valueIndex(c: number): { values: Float64Array | readonly string[]; counts: Uint32Array } } }, column: number): number | string | null {
-  const index = candidate.stats.valueIndex(column);
+function firstValue(candidate: { indexes: { valueIndex(c: number): { values: Float64Array | readonly string[]; counts: Uint32Array } } }, column: number): number | string | null {
+  const index = candidate.indexes.valueIndex(column);
   for (let id = 0; id < index.values.length; id++) if (index.counts[id] > 0) return index.values[id];
   return null;
 }

@@ -39,7 +39,7 @@ import {
   testLabel,
   type Comparison,
 } from '../src/detect/drift.js';
-import type { Dataset } from '../src/engine/rule.js';
+import type { Dataset } from '../src/engine/dataset.js';
 import { formatNumber, round } from '../src/detect/describe.js';
 
 export default defineRule({

@@ -10,9 +10,10 @@
  * or an edit. The rows reported are the later occurrences (the first of each group is kept).
  * Fix: deduplicate; for repeated identifiers, find which record is the real one.
  */
-import { defineRule, type Dataset, type RuleContext } from '../src/engine/rule.js';
+import { defineRule, type RuleContext } from '../src/engine/rule.js';
+import type { Dataset } from '../src/engine/dataset.js';
 import type { FindingDraft } from '../src/engine/finding.js';
-import { groupEqualKeys } from '../src/engine/stats.js';
+import { groupEqualKeys } from '../src/engine/indexes.js';
 import { percent, round } from '../src/detect/describe.js';
 import { MISSING_CODE } from '../src/table/table.js';
 
@@ -23,11 +24,11 @@ export default defineRule({
   defaults: { mediumShare: 0.01 },
   check(context) {
     const { candidate, options } = context;
-    const { stats, schema, table } = candidate;
+    const { indexes, schema, table } = candidate;
     const findings: FindingDraft[] = [];
     const columns = schema.label ? [...schema.featureColumns, schema.label.column] : [...schema.featureColumns];
     if (columns.length > 0) {
-      const [hi, lo] = stats.rowHash(columns);
+      const [hi, lo] = indexes.rowHash(columns);
       const groups = groupEqualKeys(hi, lo);
       const later = laterOccurrences(groups);
       if (later.length > 0) {
@@ -43,7 +44,7 @@ export default defineRule({
     }
     for (const info of schema.columns) {
       if (info.kind !== 'identifier') continue;
-      const index = stats.valueIndex(info.index);
+      const index = indexes.valueIndex(info.index);
       const seen = new Uint8Array(index.values.length);
       const repeated: number[] = [];
       for (let row = 0; row < table.rowCount; row++) {
@@ -83,7 +84,7 @@ function aboveBaseline(context: RuleContext<{ mediumShare: number }>, share: num
   if (!baseline) return false;
   const columns = baseline.schema.label ? [...baseline.schema.featureColumns, baseline.schema.label.column] : [...baseline.schema.featureColumns];
   if (columns.length === 0) return false;
-  const [hi, lo] = baseline.stats.rowHash(columns);
+  const [hi, lo] = baseline.indexes.rowHash(columns);
   const baseShare = laterOccurrences(groupEqualKeys(hi, lo)).length / baseline.table.rowCount;
   return share > 2 * baseShare;
 }

@@ -28,7 +28,7 @@
  * restore the baseline labels, or drop the rows appended to the class that grew.
  */
 import { defineRule } from '../src/engine/rule.js';
-import type { Dataset } from '../src/engine/rule.js';
+import type { Dataset } from '../src/engine/dataset.js';
 import type { FindingDraft } from '../src/engine/finding.js';
 import type { LabelInfo } from '../src/schema/schema.js';
 import { logBonferroni, log10P } from '../src/stats/tails.js';

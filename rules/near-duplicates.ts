@@ -25,27 +25,27 @@ export default defineRule({
   defaults: { minTwins: 10, minTwinShare: 0.5, alpha: 1e-3, summaryMinShare: 0.01 },
   check(context) {
     const { candidate, options } = context;
-    const { stats, schema } = candidate;
+    const { indexes, schema } = candidate;
     const label = schema.label;
-    const twins = findTwins(stats, schema.featureColumns, label ? label.column : null);
+    const twins = findTwins(indexes, schema.featureColumns, label ? label.column : null);
     const findings: FindingDraft[] = [];
     let tests = 0;
     for (const entry of twins) for (const count of entry.twinsByValue) if (count >= options.minTwins) tests++;
     const threshold = logBonferroni(options.alpha, tests);
     for (const entry of twins) {
-      const index = stats.valueIndex(entry.column);
+      const index = indexes.valueIndex(entry.column);
       const name = candidate.table.columns[entry.column].name;
       for (let id = 0; id < entry.twinsByValue.length; id++) {
         const twinsHere = entry.twinsByValue[id];
         if (twinsHere < options.minTwins) continue;
         const rowsWithValue = index.counts[id];
-        const background = Math.max((entry.totalTwinRows - twinsHere) / Math.max(1, index.present - rowsWithValue), 1 / stats.rowCount);
+        const background = Math.max((entry.totalTwinRows - twinsHere) / Math.max(1, index.present - rowsWithValue), 1 / indexes.rowCount);
         const logP = logBinomialUpper(twinsHere, rowsWithValue, background);
         if (logP > threshold || twinsHere / rowsWithValue < options.minTwinShare) continue;
         const rows: number[] = [];
         let dirty = 0;
         const classCounts = new Map<number, number>();
-        for (let row = 0; row < stats.rowCount; row++) {
+        for (let row = 0; row < indexes.rowCount; row++) {
           if (index.ids[row] !== id || !entry.hasTwin[row]) continue;
           rows.push(row);
           if (entry.dirtyLabelTwins?.[row]) dirty++;
@@ -76,7 +76,7 @@ export default defineRule({
         });
       }
     }
-    findings.push(...summaries(twins, candidate.table.columns.map((c) => c.name), stats.rowCount, options.summaryMinShare));
+    findings.push(...summaries(twins, candidate.table.columns.map((c) => c.name), indexes.rowCount, options.summaryMinShare));
     return findings;
   },
 });

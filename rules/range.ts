@@ -19,7 +19,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { FindingDraft, Severity } from '../src/engine/finding.js';
 import { formatNumber, percent, round } from '../src/detect/describe.js';
-import type { Dataset } from '../src/engine/rule.js';
+import type { Dataset } from '../src/engine/dataset.js';
 
 interface Domain {
   /** Tested against the column name. */
@@ -179,7 +179,7 @@ interface Distribution {
 }
 
 function finiteDistribution(dataset: Dataset, column: number): Distribution {
-  const index = dataset.stats.valueIndex(column);
+  const index = dataset.indexes.valueIndex(column);
   const all = index.values as Float64Array;
   let lo = 0;
   let hi = all.length;

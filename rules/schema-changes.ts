@@ -33,7 +33,7 @@
  * pipeline and the baseline together; trace new values and new missing cells to their source.
  */
 import { defineRule } from '../src/engine/rule.js';
-import type { Dataset } from '../src/engine/rule.js';
+import type { Dataset } from '../src/engine/dataset.js';
 import type { FindingDraft, Severity } from '../src/engine/finding.js';
 import type { ColumnInfo } from '../src/schema/schema.js';
 import { inferSchema } from '../src/schema/schema.js';
@@ -430,9 +430,9 @@ function newValueFinding(
   sizes: Sizes,
   judge: (logP: number, shareOfRows: number) => Severity,
 ): FindingDraft | null {
-  const baseIndex = baseline.stats.valueIndex(pair.baselineColumn);
+  const baseIndex = baseline.indexes.valueIndex(pair.baselineColumn);
   if (baseIndex.numeric && baseIndex.values.length > options.maxDiscreteValues) return null;
-  const index = candidate.stats.valueIndex(pair.column);
+  const index = candidate.indexes.valueIndex(pair.column);
   const known = new Set<number | string>();
   let singletons = 0;
   for (let id = 0; id < baseIndex.values.length; id++) {

@@ -4,8 +4,9 @@
  */
 import { loadTable, type LoadOptions } from './load/load-table.js';
 import { inferSchema, type Schema } from './schema/schema.js';
-import { DatasetStats } from './engine/stats.js';
-import type { Dataset, RuleSettings } from './engine/rule.js';
+import { DatasetIndexes } from './engine/indexes.js';
+import type { RuleSettings } from './engine/rule.js';
+import type { Dataset } from './engine/dataset.js';
 import { addUserRules, loadBuiltinRules } from './engine/registry.js';
 import { runRules } from './engine/run-rules.js';
 import { compareFindings, severityRank, sortedUniqueRows, type Finding } from './engine/finding.js';
@@ -61,8 +62,8 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
   if (options.rulePaths?.length) await addUserRules(rules, options.rulePaths);
   const settings = ruleSettings(config);
   const ruleRun = await time('rules', () => runRules(rules, candidate, baseline, settings));
-  candidate.stats.releaseHashes();
-  baseline?.stats.releaseHashes();
+  candidate.indexes.releaseHashes();
+  baseline?.indexes.releaseHashes();
 
   const seed = options.seed ?? DEFAULT_SEED;
   const modelEnabled = (options.model ?? config.model?.enabled ?? true) && candidate.schema.label !== null;
@@ -142,7 +143,7 @@ function buildDatasets(
 }
 
 function dataset(table: LoadedTable, schema: Schema): Dataset {
-  return { table, schema, stats: new DatasetStats(table, schema) };
+  return { table, schema, indexes: new DatasetIndexes(table, schema) };
 }
 
 function ruleSettings(config: AuditConfig): Map<string, RuleSettings> {

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsvChunks } from '../src/load/load-table.js';
 import { inferSchema, type SchemaOptions } from '../src/schema/schema.js';
-import { DatasetStats } from '../src/engine/stats.js';
-import type { AnyRule, Dataset } from '../src/engine/rule.js';
+import { DatasetIndexes } from '../src/engine/indexes.js';
+import type { AnyRule } from '../src/engine/rule.js';
+import type { Dataset } from '../src/engine/dataset.js';
 import { runRules, type RuleRun } from '../src/engine/run-rules.js';
 import type { Finding } from '../src/engine/finding.js';
 import { runAudit, type AuditOptions } from '../src/audit.js';
@@ -20,7 +21,7 @@ export const CREDIT = path.join(ROOT, 'examples/data/default_credit_card.csv');
 export async function datasetFromCsv(text: string, options: SchemaOptions = {}): Promise<Dataset> {
   const table = await parseCsvChunks([Buffer.from(text)], { path: 'test.csv' });
   const schema = inferSchema(table, options);
-  return { table, schema, stats: new DatasetStats(table, schema) };
+  return { table, schema, indexes: new DatasetIndexes(table, schema) };
 }
 
 /** Runs one rule on datasets; throws if the rule threw. */
@@ -88,5 +89,5 @@ export function textColumn(name: string, values: (string | null)[]): Column {
 export function datasetOf(columns: Column[], options: SchemaOptions = {}): Dataset {
   const table = { rowCount: columns[0].kind === 'numeric' ? columns[0].values.length : columns[0].codes.length, columns };
   const schema = inferSchema(table, options);
-  return { table, schema, stats: new DatasetStats(table, schema) };
+  return { table, schema, indexes: new DatasetIndexes(table, schema) };
 }

@@ -1,5 +1,5 @@
 /** Plain-words descriptions and evidence objects for spikes, shared by the rule and the trigger search. */
-import type { Dataset } from '../engine/rule.js';
+import type { Dataset } from '../engine/dataset.js';
 import { log10P } from '../stats/tails.js';
 import type { Spike } from './spikes.js';
 

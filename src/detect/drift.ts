@@ -16,7 +16,7 @@
  * Every p-value is a natural log (see src/stats/tails.ts) so that 1e-300 and below still compare.
  */
 import { gammaln } from 'simple-statistics';
-import type { Dataset } from '../engine/rule.js';
+import type { Dataset } from '../engine/dataset.js';
 import { MISSING_CODE } from '../table/table.js';
 import { formatNumber, formatRange, formatValue, round } from './describe.js';
 import { log10P } from '../stats/tails.js';
@@ -106,7 +106,7 @@ export function compareSamples(
   const baselineKind = baseline.dataset.table.columns[baseline.column].kind;
   const candidateKind = candidate.dataset.table.columns[candidate.column].kind;
   if (baselineKind !== candidateKind) return null;
-  const baselineIndex = baseline.dataset.stats.valueIndex(baseline.column);
+  const baselineIndex = baseline.dataset.indexes.valueIndex(baseline.column);
   const comparison =
     baselineKind === 'numeric' && baselineIndex.values.length > options.maxDiscreteValues
       ? compareNumbers(baseline, candidate, options)
@@ -127,8 +127,8 @@ export function driftLevel(comparison: Comparison, logThreshold: number, thresho
 // Values (text and numeric codes): chi-square, Jensen-Shannon, PSI
 
 function compareValues(baseline: ColumnSample, candidate: ColumnSample, options: ComparisonOptions): Comparison {
-  const baselineIndex = baseline.dataset.stats.valueIndex(baseline.column);
-  const candidateIndex = candidate.dataset.stats.valueIndex(candidate.column);
+  const baselineIndex = baseline.dataset.indexes.valueIndex(baseline.column);
+  const candidateIndex = candidate.dataset.indexes.valueIndex(candidate.column);
   const baselineCounts = countIds(baselineIndex.ids, baselineIndex.values.length, baseline.rows);
   const candidateCounts = countIds(candidateIndex.ids, candidateIndex.values.length, candidate.rows);
   const { matchedId, candidateCountOfBaselineId } = matchToBaseline(baselineIndex.values, candidateIndex.values, candidateCounts);
@@ -295,7 +295,7 @@ export interface WeightedSample {
 }
 
 function weightedSample(sample: ColumnSample): WeightedSample {
-  const index = sample.dataset.stats.valueIndex(sample.column);
+  const index = sample.dataset.indexes.valueIndex(sample.column);
   const counts = countIds(index.ids, index.values.length, sample.rows);
   return { values: index.values as Float64Array, counts, total: sum(counts) };
 }

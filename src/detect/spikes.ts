@@ -15,7 +15,7 @@
  *   near-duplicate rule and the model checks.
  * Every (value, class) tested counts toward one Bonferroni correction.
  */
-import type { Dataset } from '../engine/rule.js';
+import type { Dataset } from '../engine/dataset.js';
 import { overlapShare } from '../util/rows.js';
 import { logBinomialUpper, logBonferroni, logNormalUpper, logPoissonUpper } from '../stats/tails.js';
 
@@ -169,7 +169,7 @@ function judgeCell(
 ): Spike | null {
   const total = sum(cell.classCounts);
   const expectedTotal = cell.expectedTotal;
-  const present = candidate.stats.valueIndex(column).present;
+  const present = candidate.indexes.valueIndex(column).present;
   if (total > options.maxValueShare * present) return null;
   const mixTotal = sum(cell.referenceMix);
   let best: Spike | null = null;
@@ -212,13 +212,13 @@ function judgeCell(
     };
   }
   if (best) {
-    best.rows = collectRows(candidate, column, cell.member, best.targetClass);
+    best.rows = collectRows(candidate, cell.member, best.targetClass);
     if (best.kind === 'interval') tightenInterval(candidate, best);
   }
   return best;
 }
 
-function collectRows(candidate: Dataset, column: number, member: (row: number) => boolean, targetClass: number): Uint32Array {
+function collectRows(candidate: Dataset, member: (row: number) => boolean, targetClass: number): Uint32Array {
   const y = candidate.schema.label!.y;
   const rows: number[] = [];
   for (let row = 0; row < candidate.table.rowCount; row++) if (y[row] === targetClass && member(row)) rows.push(row);
@@ -227,8 +227,8 @@ function collectRows(candidate: Dataset, column: number, member: (row: number) =
 
 /** Candidate vs baseline, value by value, for any column kind. */
 function baselineCells(candidate: Dataset, baseline: Dataset, column: number, baselineColumn: number, options: SpikeOptions): Cell[] {
-  const index = candidate.stats.valueIndex(column);
-  const baseIndex = baseline.stats.valueIndex(baselineColumn);
+  const index = candidate.indexes.valueIndex(column);
+  const baseIndex = baseline.indexes.valueIndex(baselineColumn);
   const classMap = mapClasses(candidate, baseline);
   const k = classMap.length;
   const n = candidate.table.rowCount;
@@ -292,7 +292,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
  * off-grid amount such as 123456 among multiples of 10000) is expected about half a row.
  */
 function neighbourCells(candidate: Dataset, column: number, options: SpikeOptions): Cell[] {
-  const index = candidate.stats.valueIndex(column);
+  const index = candidate.indexes.valueIndex(column);
   if (!index.numeric || index.values.length < options.minDistinctOrdered) return [];
   const values = index.values as Float64Array;
   const k = candidate.schema.label!.classes.length;
@@ -393,7 +393,7 @@ function intervalCells(
 ): Cell[] {
   const col = candidate.table.columns[column];
   if (col.kind !== 'numeric') return [];
-  const index = candidate.stats.valueIndex(column);
+  const index = candidate.indexes.valueIndex(column);
   const values = index.values as Float64Array;
   const p1 = quantileOfCounts(values, index.counts, index.present, 0.01);
   const span = quantileOfCounts(values, index.counts, index.present, 0.75) - quantileOfCounts(values, index.counts, index.present, 0.25);

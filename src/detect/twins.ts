@@ -3,7 +3,7 @@
  * may differ too: "dirty-label twins"). Found with additive row hashes: the hash without column c is the row hash minus c's cell
  * hash, so each column costs one sort of the keys (near-linear in rows, no pairwise compare).
  */
-import { groupEqualKeys, type DatasetStats } from '../engine/stats.js';
+import { groupEqualKeys, type DatasetIndexes } from '../engine/indexes.js';
 import { MISSING_CODE } from '../table/table.js';
 
 export interface ColumnTwins {
@@ -18,16 +18,16 @@ export interface ColumnTwins {
   groups: number;
 }
 
-export function findTwins(stats: DatasetStats, featureColumns: readonly number[], labelColumn: number | null): ColumnTwins[] {
+export function findTwins(indexes: DatasetIndexes, featureColumns: readonly number[], labelColumn: number | null): ColumnTwins[] {
   // Grouping ignores the label as well, so that copies whose label was changed too are found.
-  const [hi, lo] = stats.rowHash(featureColumns);
+  const [hi, lo] = indexes.rowHash(featureColumns);
   const keyHi = new Uint32Array(hi.length);
   const keyLo = new Uint32Array(lo.length);
-  const labelIds = labelColumn === null ? null : stats.valueIndex(labelColumn).ids;
+  const labelIds = labelColumn === null ? null : indexes.valueIndex(labelColumn).ids;
   const result: ColumnTwins[] = [];
   for (const column of featureColumns) {
-    const index = stats.valueIndex(column);
-    const [cellHi, cellLo] = stats.cellHash(column);
+    const index = indexes.valueIndex(column);
+    const [cellHi, cellLo] = indexes.cellHash(column);
     for (let row = 0; row < hi.length; row++) {
       keyHi[row] = (hi[row] - cellHi[row]) >>> 0;
       keyLo[row] = (lo[row] - cellLo[row]) >>> 0;

@@ -3,16 +3,8 @@
  * reads files or exits. Built-in rules live one per file in `rules/`; users add their own with
  * `--rules` or tune these in `audit.config.ts`.
  */
-import type { Schema } from '../schema/schema.js';
-import type { Table } from '../table/table.js';
+import type { Dataset } from './dataset.js';
 import type { FindingDraft, Severity } from './finding.js';
-import type { DatasetStats } from './stats.js';
-
-export interface Dataset {
-  readonly table: Table;
-  readonly schema: Schema;
-  readonly stats: DatasetStats;
-}
 
 export interface RuleContext<Options> {
   readonly candidate: Dataset;

@@ -1,6 +1,7 @@
 /** Runs rules over a context. A rule that throws becomes an error entry; the others still report. */
 import { completeFinding, type Finding } from './finding.js';
-import type { AnyRule, Dataset, RuleContext, RuleSettings } from './rule.js';
+import type { AnyRule, RuleContext, RuleSettings } from './rule.js';
+import type { Dataset } from './dataset.js';
 
 export interface RuleError {
   rule: string;

@@ -5,7 +5,7 @@
  * of the same class share most of their rows.
  */
 import { severityRank, type Finding } from '../engine/finding.js';
-import type { Dataset } from '../engine/rule.js';
+import type { Dataset } from '../engine/dataset.js';
 import { overlapShare } from '../util/rows.js';
 
 export interface TriggerCandidate {

@@ -9,7 +9,7 @@
  */
 import type { AuditConfig, UnacceptableCase } from '../config.js';
 import { completeFinding, type Finding } from '../engine/finding.js';
-import type { Dataset } from '../engine/rule.js';
+import type { Dataset } from '../engine/dataset.js';
 import type { RandomForest } from '../forest/index.js';
 import { InputError } from '../errors.js';
 import { featureValue, type AlignedData, type ModelData } from './features.js';

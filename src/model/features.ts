@@ -4,7 +4,7 @@
  * the candidate never had get fresh codes after it), labels in the candidate's class order.
  */
 import { buildFeatures } from '../forest/index.js';
-import type { Dataset } from '../engine/rule.js';
+import type { Dataset } from '../engine/dataset.js';
 import { MISSING_CODE } from '../table/table.js';
 
 export interface ModelData {

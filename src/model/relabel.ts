@@ -9,7 +9,7 @@
  * estimated on samples of SAMPLE_ROWS rows; the rows are listed only when the finding fires.
  */
 import { completeFinding, type Finding } from '../engine/finding.js';
-import type { Dataset } from '../engine/rule.js';
+import type { Dataset } from '../engine/dataset.js';
 import type { RandomForest } from '../forest/index.js';
 import { logBinomialUpper, logBonferroni, log10P } from '../stats/tails.js';
 import { percent, round } from '../detect/describe.js';

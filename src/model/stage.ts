@@ -20,7 +20,7 @@
 import { stratifiedSplit, accuracy, perClassRecall, type RandomForest } from '../forest/index.js';
 import { trainForests, type TrainingJob } from '../forest/parallel.js';
 import { completeFinding, severityRank, type Finding } from '../engine/finding.js';
-import type { Dataset } from '../engine/rule.js';
+import type { Dataset } from '../engine/dataset.js';
 import type { Trigger } from '../report/report.js';
 import type { AuditConfig } from '../config.js';
 import { Random } from '../util/random.js';

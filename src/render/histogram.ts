@@ -19,9 +19,9 @@
  *   values and one "other" bar;
  * - a "(missing)" bar when either file has missing cells in the column.
  */
-import type { Dataset } from '../engine/rule.js';
+import type { Dataset } from '../engine/dataset.js';
 import type { CellValue } from '../engine/finding.js';
-import type { ValueIndex } from '../engine/stats.js';
+import type { ValueIndex } from '../engine/indexes.js';
 import type { Finding } from '../engine/finding.js';
 import type { Report } from '../report/report.js';
 import { MISSING_CODE } from '../table/table.js';
@@ -216,9 +216,9 @@ function columnHistogram(candidate: Dataset, baseline: Dataset | null, column: n
 
 /** classMap null: one series of all rows. */
 function side(dataset: Dataset, column: number, classMap: number[] | null): Side {
-  const index = dataset.stats.valueIndex(column);
+  const index = dataset.indexes.valueIndex(column);
   const label = dataset.schema.label;
-  const classCount = classMap === null ? 0 : dataset.stats.classCount;
+  const classCount = classMap === null ? 0 : dataset.indexes.classCount;
   const missingByClass = new Array<number>(Math.max(classCount, 1)).fill(0);
   let missingUnlabelled = 0;
   const col = dataset.table.columns[column];

@@ -63,7 +63,7 @@ export function renderHtml(report: Report, data?: HistogramData): string {
   parts.push(header(report, name));
   parts.push(verdictPanel(report));
   parts.push(findingsSection(report));
-  parts.push(histogramSection(report, data));
+  parts.push(histogramSection(data));
   parts.push(triggerSection(report));
   parts.push(modelSection(report));
   parts.push(informationalSection(report));
@@ -203,7 +203,7 @@ function findingsSection(report: Report): string {
 // ---------------------------------------------------------------------------------------------
 // Histograms
 
-function histogramSection(report: Report, data: HistogramData | undefined): string {
+function histogramSection(data: HistogramData | undefined): string {
   const out: string[] = ['<section id="histograms">', '<h2>Where the suspicious values sit</h2>'];
   if (!data) {
     out.push('<p class="empty">Histograms were not computed for this rendering.</p></section>');

@@ -9,7 +9,6 @@ import type { Finding } from '../engine/finding.js';
 import type { Report } from '../report/report.js';
 import { displayValue, nextStep, triggerSentence, triggerWhere } from './text.js';
 import {
-  baseName,
   compactValue,
   humanKey,
   int,

@@ -38,22 +38,6 @@ export function logBinomialUpper(k: number, n: number, p: number): number {
   return Math.min(0, total);
 }
 
-/** log P(X <= k) for X ~ Binomial(n, p). */
-export function logBinomialLower(k: number, n: number, p: number): number {
-  if (k < 0) return -Infinity;
-  if (k >= n) return 0;
-  if (k >= n * p) return Math.log1p(-Math.min(Math.exp(logBinomialUpper(k + 1, n, p)), 1 - 1e-16));
-  const logP = Math.log(p);
-  const logQ = Math.log1p(-p);
-  let total = -Infinity;
-  for (let i = k; i >= 0; i--) {
-    const term = logChoose(n, i) + i * logP + (n - i) * logQ;
-    total = logAddExp(total, term);
-    if (term < total - 40) break;
-  }
-  return Math.min(0, total);
-}
-
 /** log P(X >= k) for X ~ Poisson(lambda). */
 export function logPoissonUpper(k: number, lambda: number): number {
   if (k <= 0) return 0;

@@ -55,13 +55,3 @@ export interface LoadedTable extends Table {
 export function isMissing(column: Column, row: number): boolean {
   return column.kind === 'numeric' ? Number.isNaN(column.values[row]) : column.codes[row] === MISSING_CODE;
 }
-
-/** The cell as the report shows it: a number for numeric columns, a string for text, null when missing. */
-export function cellValue(column: Column, row: number): number | string | null {
-  if (column.kind === 'numeric') {
-    const value = column.values[row];
-    return Number.isNaN(value) ? null : value;
-  }
-  const code = column.codes[row];
-  return code === MISSING_CODE ? null : column.dictionary[code];
-}

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { runAudit } from '../../src/audit.js';
 import { loadTable } from '../../src/load/load-table.js';
 import { inferSchema } from '../../src/schema/schema.js';
-import { DatasetStats } from '../../src/engine/stats.js';
-import type { Dataset } from '../../src/engine/rule.js';
+import { DatasetIndexes } from '../../src/engine/indexes.js';
+import type { Dataset } from '../../src/engine/dataset.js';
 import type { Report } from '../../src/report/report.js';
 import { buildHistogramData, type HistogramData } from '../../src/render/histogram.js';
 import assert from 'node:assert/strict';
@@ -65,7 +65,7 @@ export function writePoisoned(
 export async function dataset(file: string, label?: string): Promise<Dataset> {
   const table = await loadTable(file);
   const schema = inferSchema(table, { label });
-  return { table, schema, stats: new DatasetStats(table, schema) };
+  return { table, schema, indexes: new DatasetIndexes(table, schema) };
 }
 
 const fixed = () => new Date('2026-11-25T12:00:00.000Z');

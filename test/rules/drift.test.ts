@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/drift.js';
 import { jensenShannonDistance, logChiSquareUpper, logKolmogorovUpper, populationStabilityIndex } from '../../src/detect/drift.js';
-import type { Dataset } from '../../src/engine/rule.js';
+import type { Dataset } from '../../src/engine/dataset.js';
 import type { Column } from '../../src/table/table.js';
 import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../helpers.js';
 import { Random } from '../../src/util/random.js';

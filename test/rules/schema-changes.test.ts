@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/schema-changes.js';
-import type { Dataset } from '../../src/engine/rule.js';
 import type { Finding } from '../../src/engine/finding.js';
 import type { Column } from '../../src/table/table.js';
 import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../helpers.js';

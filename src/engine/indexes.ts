@@ -1,5 +1,5 @@
 /**
- * Statistics computed once per dataset and shared by every rule: per-column value indexes
+ * Indexes built once per dataset and shared by every rule: per-column value indexes
  * (distinct values, per-row value ids, counts, per-class counts) and 64-bit row hashes for
  * duplicate and near-duplicate grouping. Everything is lazy and cached.
  */
@@ -20,7 +20,7 @@ export interface ValueIndex {
   readonly present: number;
 }
 
-export class DatasetStats {
+export class DatasetIndexes {
   private readonly valueIndexes = new Map<number, ValueIndex>();
   private readonly cellHashes = new Map<number, [Uint32Array, Uint32Array]>();
 
