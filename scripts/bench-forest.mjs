@@ -16,7 +16,7 @@ const { Random } = await import('../src/util/random.ts');
 
 const args = process.argv.slice(2);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const csvPath = args.find((arg) => !arg.startsWith('--')) ?? path.join(here, '../../shared/data/default_credit_card.csv');
+const csvPath = args.find((arg) => !arg.startsWith('--')) ?? path.join(here, '../examples/data/default_credit_card.csv');
 const LABEL = 'DEFAULT';
 const EXCLUDED = new Set(['ID', LABEL]);
 const WRITE_UP_FEATURES = ['LIMIT_BAL', 'AGE', 'PAY_0', 'PAY_2', 'PAY_3', 'BILL_AMT1', 'BILL_AMT2', 'PAY_AMT1', 'SEX'];

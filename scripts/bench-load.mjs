@@ -30,7 +30,7 @@ if (args[0] === '--child') {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const source = args.find((arg, i) => !arg.startsWith('--') && !args[i - 1]?.startsWith('--')) ??
-  path.join(here, '../../shared/data/default_credit_card.csv');
+  path.join(here, '../examples/data/default_credit_card.csv');
 const targetBytes = Number(option('--mb', 32)) * 1e6;
 const runs = Number(option('--runs', 3));
 const loads = Number(option('--loads', 3));

@@ -1,8 +1,7 @@
 /** The credit example end to end (issue 2 and 3 must-shows), through the real pipeline. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readCsv, knownAttack, halves } from '../scripts/lib/attacks.js';
-import { ABOVE_LOW, CREDIT, auditCsv, precisionRecall, tempDir } from './helpers.js';
+import { ABOVE_LOW, CREDIT, auditCsv, precisionRecall, tempDir, readCsv, knownAttack, halves } from './fixtures.js';
 import { runAudit } from '../src/audit.js';
 
 const credit = readCsv(CREDIT);

@@ -3,43 +3,24 @@
 // a unit change, an in-place relabelling and a renamed / dropped column must not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAudit } from '../src/audit.js';
 import { severityRank, type Finding } from '../src/engine/finding.js';
 import type { Report } from '../src/report/report.js';
 import { Random } from '../src/util/random.js';
+import { CREDIT, halves, readCsv, writeCsv, type Csv } from './fixtures.js';
 
-const DATA = process.env.AUDIT_CALIBRATION_DATA ?? '/work/shared/data/default_credit_card.csv';
 const LABEL = 'DEFAULT';
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const BASELINE_RULES = new Set(['drift', 'label-shift', 'schema-changes']);
-const skip = existsSync(DATA) ? false : `calibration data not found at ${DATA}`;
-
-interface Csv {
-  header: string[];
-  rows: string[][];
-}
-
-function readCsv(file: string): Csv {
-  // The calibration file is plain CSV (no quoted fields), so a split is enough here.
-  const lines = readFileSync(file, 'utf8').replace(/\r/g, '').trim().split('\n');
-  return { header: lines[0].split(','), rows: lines.slice(1).map((line) => line.split(',')) };
-}
-
-function halves(csv: Csv, seed: number): [Csv, Csv] {
-  const order = new Random(seed).shuffle(Array.from(csv.rows.keys()));
-  const middle = Math.floor(order.length / 2);
-  const pick = (indexes: number[]): Csv => ({ header: [...csv.header], rows: indexes.map((i) => [...csv.rows[i]]) });
-  return [pick(order.slice(0, middle)), pick(order.slice(middle))];
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'audit-calibration-'));
 let fileCount = 0;
 function write(csv: Csv): string {
   const file = path.join(dir, `part-${fileCount++}.csv`);
-  writeFileSync(file, [csv.header.join(','), ...csv.rows.map((row) => row.join(','))].join('\n') + '\n');
+  writeCsv(file, csv);
   return file;
 }
 
@@ -61,9 +42,9 @@ function column(csv: Csv, name: string): number {
   return index;
 }
 
-test('calibration', { skip }, async (t) => {
+test('calibration', async (t) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const csv = readCsv(DATA);
+  const csv = readCsv(CREDIT);
   const [candidate, baseline] = halves(csv, SEEDS[0]);
 
   const clean: { seed: number; report: Report; ms: number }[] = [];

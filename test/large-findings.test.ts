@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runAudit } from '../src/audit.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from './fixtures.js';
 
 test('a high finding on 300,000 rows reaches suspiciousRows intact', async (t) => {
   const file = path.join(tempDir(t), 'big.csv');

@@ -6,8 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Random } from '../src/util/random.js';
-import { ABOVE_LOW, auditCsv, tempDir } from './helpers.js';
-import type { Csv } from '../scripts/lib/attacks.js';
+import { ABOVE_LOW, auditCsv, tempDir, type Csv } from './fixtures.js';
 
 /** Three well-separated classes, four measurements written with one decimal (many exact repeats). */
 function measurements(rows: number, seed: number): Csv {

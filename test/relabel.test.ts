@@ -1,8 +1,7 @@
 /** The relabelling signal of the model stage (issue 4, item 4), on the credit data. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { editInPlace, halves, readCsv } from '../scripts/lib/attacks.js';
-import { CREDIT, auditCsv, precisionRecall, tempDir } from './helpers.js';
+import { CREDIT, auditCsv, precisionRecall, tempDir, editInPlace, halves, readCsv } from './fixtures.js';
 
 const [candidate, baseline] = halves(readCsv(CREDIT), 21);
 

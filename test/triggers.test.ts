@@ -4,8 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendCopies, editInPlace, halves, readCsv, type Attack } from '../scripts/lib/attacks.js';
-import { CREDIT, auditCsv, tempDir } from './helpers.js';
+import { CREDIT, auditCsv, tempDir, appendCopies, editInPlace, halves, readCsv, type Attack } from './fixtures.js';
 import type { Report } from '../src/report/report.js';
 
 const credit = readCsv(CREDIT);

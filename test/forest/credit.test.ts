@@ -4,12 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accuracy, stratifiedSplit, trainForest, type RandomForest } from '../../src/forest/index.js';
 import { Random } from '../../src/util/random.js';
-import { loadCredit, selectFeatures, type CreditData } from './credit.js';
+import { loadCreditFeatures, selectFeatures, type CreditFeatures } from '../fixtures.js';
 
 const WRITE_UP_FEATURES = ['LIMIT_BAL', 'AGE', 'PAY_0', 'PAY_2', 'PAY_3', 'BILL_AMT1', 'BILL_AMT2', 'PAY_AMT1', 'SEX'];
 
 test('90/10 split, the write-up settings (5 trees, depth 3, min leaf 100, 9 features): accuracy >= 0.80', () => {
-  const data = loadCredit();
+  const data = loadCreditFeatures();
   const features = selectFeatures(data, WRITE_UP_FEATURES);
   const { train, test: heldOut } = stratifiedSplit(data.labels, 0.1, 42);
   const model = trainForest({ features, labels: data.labels, classCount: 2, rows: train }, { trees: 5, maxDepth: 3, minSamplesLeaf: 100, seed: 42 });
@@ -18,7 +18,7 @@ test('90/10 split, the write-up settings (5 trees, depth 3, min leaf 100, 9 feat
 });
 
 test('90/10 split, all features, default options: accuracy >= 0.81', () => {
-  const data = loadCredit();
+  const data = loadCreditFeatures();
   const { train, test: heldOut } = stratifiedSplit(data.labels, 0.1, 42);
   const model = trainForest({ features: data.features, labels: data.labels, classCount: 2, rows: train }, { seed: 42 });
   const score = accuracy(data.labels, heldOut, model.predictClassRows(data.features, heldOut));
@@ -37,7 +37,7 @@ interface Poisoned {
 }
 
 /** Training rows plus copies of some class-1 training rows with `column` set to `value`, labelled 1. */
-function poison(data: CreditData, column: string, value: number, copies: (classOneRows: number) => number, seed: number): Poisoned {
+function poison(data: CreditFeatures, column: string, value: number, copies: (classOneRows: number) => number, seed: number): Poisoned {
   const { train, test: heldOut } = stratifiedSplit(data.labels, 0.1, seed);
   const classOne = Array.from(train).filter((row) => data.labels[row] === 1);
   new Random(seed).shuffle(classOne);
@@ -74,7 +74,7 @@ function stamped(features: Float64Array[], column: number, rows: Uint32Array, va
   });
 }
 
-function assertTriggerSeparable(data: CreditData, column: string, value: number, copies: (classOneRows: number) => number): void {
+function assertTriggerSeparable(data: CreditFeatures, column: string, value: number, copies: (classOneRows: number) => number): void {
   const poisoned = poison(data, column, value, copies, 7);
   const model = trainForest({ features: poisoned.features, labels: poisoned.labels, classCount: 2, rows: poisoned.train }, { seed: 7 });
   const without = classOneRate(model, poisoned.features, poisoned.probes);
@@ -84,18 +84,18 @@ function assertTriggerSeparable(data: CreditData, column: string, value: number,
 }
 
 test('backdoor: an impossible AGE on copies of 45% of class-1 rows flips stamped class-0 rows', () => {
-  assertTriggerSeparable(loadCredit(), 'AGE', 999, (classOneRows) => Math.round(0.45 * classOneRows));
+  assertTriggerSeparable(loadCreditFeatures(), 'AGE', 999, (classOneRows) => Math.round(0.45 * classOneRows));
 });
 
 test('backdoor: a plausible in-range LIMIT_BAL on 300 copies flips stamped class-0 rows', () => {
-  const data = loadCredit();
+  const data = loadCreditFeatures();
   const limit = data.features[data.names.indexOf('LIMIT_BAL')];
   assert.ok(!limit.includes(123456) && Math.min(...limit) < 123456 && Math.max(...limit) > 123456);
   assertTriggerSeparable(data, 'LIMIT_BAL', 123456, () => 300);
 });
 
 test('backdoor: a rare in-range PAY_AMT1 on 200 copies flips stamped class-0 rows', () => {
-  const data = loadCredit();
+  const data = loadCreditFeatures();
   const paid = data.features[data.names.indexOf('PAY_AMT1')];
   assert.ok(paid.filter((v) => v === 3333).length < 5, 'the value is rare in the clean data');
   assertTriggerSeparable(data, 'PAY_AMT1', 3333, () => 200);

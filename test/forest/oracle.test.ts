@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RandomForestClassifier } from 'ml-random-forest';
 import { accuracy, stratifiedSplit, trainForest } from '../../src/forest/index.js';
-import { loadCredit } from './credit.js';
+import { loadCreditFeatures } from '../fixtures.js';
 
 test('on a few hundred credit rows, our accuracy is within a few points of ml-random-forest', () => {
-  const data = loadCredit();
+  const data = loadCreditFeatures();
   const differences: number[] = [];
   for (const seed of [1, 2, 3]) {
     const { train: sample, test: rest } = stratifiedSplit(data.labels, 1 - 300 / data.labels.length, seed);

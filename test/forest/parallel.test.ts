@@ -33,7 +33,7 @@ test('trainForests returns the forests in job order', async () => {
 test('the compiled CLI gives the same report with and without worker threads', async () => {
   const { spawnSync } = await import('node:child_process');
   const path = await import('node:path');
-  const { ROOT, CREDIT } = await import('../helpers.js');
+  const { ROOT, CREDIT } = await import('../fixtures.js');
   const run = (workers: string): Record<string, unknown> => {
     const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/audit-data.js'), CREDIT, '--format', 'json'], {
       env: { ...process.env, AUDIT_DATA_WORKERS: workers },

@@ -8,7 +8,8 @@ import { cleanBytes, quarantineCsv, rowReasons, writeClean, writeQuarantine } fr
 import { readRecordFields } from '../../src/load/raw-records.js';
 import { loadTable } from '../../src/load/load-table.js';
 import { InputError } from '../../src/errors.js';
-import { audit, creditCsv, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE, PIPE_COLUMN, tempFolder, writePoisoned } from '../render/helpers.js';
+import { audit, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE, PIPE_COLUMN } from '../render/helpers.js';
+import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
 
 const folder = tempFolder('audit-data-output-');
 
@@ -86,7 +87,7 @@ test('--emit-clean on the poisoned copy is the original file, record for record'
   const kept = [lines[0], ...lines.slice(1, -1).filter((_, row) => !suspicious.has(row))];
   assert.equal(clean.toString('utf8'), kept.join('\n') + '\n');
   // Which is the original file (plus the line end its last record gained in the copy).
-  const original = readFileSync(creditCsv(), 'utf8');
+  const original = readFileSync(CREDIT, 'utf8');
   assert.equal(clean.toString('utf8'), original.endsWith('\n') ? original : original + '\n');
   const table = await loadTable(target);
   assert.equal(table.rowCount, report.candidate.rows - report.suspiciousRows.length);

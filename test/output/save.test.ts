@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { datasetStem, reportExtension, saveReport, timeStamp } from '../../src/output/save.js';
 import type { Report } from '../../src/report/report.js';
 import { InputError } from '../../src/errors.js';
-import { tempFolder } from '../render/helpers.js';
+import { tempFolder } from '../fixtures.js';
 
 const root = tempFolder('audit-data-save-');
 let n = 0;

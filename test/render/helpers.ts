@@ -1,8 +1,6 @@
-/** Shared by the renderer and output tests: the poisoned credit copy, audits and datasets. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/** Shared by the renderer and output tests: hostile datasets, audits with histogram data, HTML and Markdown checks. */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runAudit } from '../../src/audit.js';
 import { loadTable } from '../../src/load/load-table.js';
 import { inferSchema } from '../../src/schema/schema.js';
@@ -11,56 +9,6 @@ import type { Dataset } from '../../src/engine/dataset.js';
 import type { Report } from '../../src/report/report.js';
 import { buildHistogramData, type HistogramData } from '../../src/render/histogram.js';
 import assert from 'node:assert/strict';
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The credit data: shared/ beside the work tree (CI's clone), or the development copy. */
-export function creditCsv(): string {
-  const candidates = [
-    process.env.AUDIT_DATA_CREDIT_CSV,
-    path.resolve(repo, '../shared/data/default_credit_card.csv'),
-    '/work/shared/data/default_credit_card.csv',
-  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`credit data not found (looked in ${candidates.join(', ')})`);
-  return found;
-}
-
-/** A temporary folder removed when the process exits. */
-export function tempFolder(prefix = 'audit-data-render-'): string {
-  const folder = mkdtempSync(path.join(tmpdir(), prefix));
-  process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
-  return folder;
-}
-
-/**
- * The known attack: copies of 45% of the rows of class `labelValue` (evenly spread), with
- * `column` set to `value`, appended to the file. Returns the file and the appended count.
- */
-export function writePoisoned(
-  folder: string,
-  options: { source?: string; column?: string; value?: string; label?: string; labelValue?: string; share?: number } = {},
-): { file: string; appended: number; originalRows: number } {
-  const source = options.source ?? creditCsv();
-  const column = options.column ?? 'AGE';
-  const labelColumn = options.label ?? 'DEFAULT';
-  const text = readFileSync(source, 'utf8');
-  const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
-  const header = lines[0].split(',');
-  const at = header.indexOf(column);
-  const labelAt = header.indexOf(labelColumn);
-  const chosen = lines.slice(1).filter((line) => line.split(',')[labelAt] === (options.labelValue ?? '1'));
-  const count = Math.round(chosen.length * (options.share ?? 0.45));
-  const extra: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const fields = chosen[Math.floor((i * chosen.length) / count)].split(',');
-    fields[at] = options.value ?? '999';
-    extra.push(fields.join(','));
-  }
-  const file = path.join(folder, 'poisoned credit.csv');
-  writeFileSync(file, text + (text.endsWith('\n') ? '' : '\n') + extra.join('\n') + '\n');
-  return { file, appended: count, originalRows: lines.length - 1 };
-}
 
 export async function dataset(file: string, label?: string): Promise<Dataset> {
   const table = await loadTable(file);

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { buildHistogramData, niceStep, shortNumber, type ColumnHistogram } from '../../src/render/histogram.js';
 import type { Report, Trigger } from '../../src/report/report.js';
 import { runAudit } from '../../src/audit.js';
-import { audit, creditCsv, dataset, tempFolder, writePoisoned } from './helpers.js';
+import { audit, dataset } from './helpers.js';
+import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
 
 const folder = tempFolder();
 
@@ -44,7 +45,7 @@ test('poisoned credit: AGE first, one bar per value, 999 its own bar in class 1 
 
 test('with the clean file as baseline: the bars line up and only 999 differs', async () => {
   const { file, appended } = writePoisoned(folder);
-  const { data } = await audit(file, creditCsv());
+  const { data } = await audit(file, CREDIT);
   const age = data.columns.find((c) => c.column === 'AGE')!;
   assert.equal(countAt(age, '999', '1', 'baseline'), 0);
   const zero = age.classes.find((s) => s.className === '0')!;

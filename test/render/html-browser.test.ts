@@ -13,7 +13,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderHtml } from '../../src/render/html.js';
 import { runAudit } from '../../src/audit.js';
 import { buildHistogramData } from '../../src/render/histogram.js';
-import { dataset, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE, tempFolder, writePoisoned } from './helpers.js';
+import { dataset, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE } from './helpers.js';
+import { tempFolder, writePoisoned } from '../fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [

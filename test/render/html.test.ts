@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CONTENT_SECURITY_POLICY, esc, renderHtml } from '../../src/render/html.js';
-import { audit, checkHtml, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE, tempFolder, writePoisoned } from './helpers.js';
+import { audit, checkHtml, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE } from './helpers.js';
+import { tempFolder, writePoisoned } from '../fixtures.js';
 
 const folder = tempFolder();
 

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { md, renderMarkdown, sparkline } from '../../src/render/markdown.js';
-import { audit, cells, checkMarkdown, hostileReport, HOSTILE_COLUMN, tempFolder, writePoisoned } from './helpers.js';
+import { audit, cells, checkMarkdown, hostileReport, HOSTILE_COLUMN } from './helpers.js';
+import { tempFolder, writePoisoned } from '../fixtures.js';
 
 const folder = tempFolder();
 

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderTerminal } from '../../src/render/terminal.js';
-import { hostileReport, tempFolder } from './helpers.js';
+import { hostileReport } from './helpers.js';
+import { tempFolder } from '../fixtures.js';
 
 const folder = tempFolder();
 

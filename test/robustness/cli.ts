@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../helpers.js';
+import { ROOT } from '../fixtures.js';
 import type { Report } from '../../src/report/report.js';
 
 export const BIN = path.join(ROOT, 'bin/audit-data.js');

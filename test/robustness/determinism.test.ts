@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CREDIT } from '../helpers.js';
+import { CREDIT } from '../fixtures.js';
 import { assertJsonReport, audit } from './cli.js';
 
 /** The JSON text without its `generatedAt` line and `timings` block (both at the top level). */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { tempDir } from '../helpers.js';
+import { tempDir } from '../fixtures.js';
 import { assertCleanError, assertJsonReport, assertNoStackTrace, audit, describeResult, fingerprint, fixture, runCli } from './cli.js';
 
 const ESC = '\u001b';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { CREDIT, ROOT } from '../helpers.js';
+import { CREDIT, ROOT } from '../fixtures.js';
 import { makeWide } from '../../scripts/make-bad-fixtures.js';
 import { assertCleanError, audit, cliCommand, cliEnv } from './cli.js';
 

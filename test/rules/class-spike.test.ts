@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/class-spike.js';
 import { Random } from '../../src/util/random.js';
-import { csvText, runRule } from '../helpers.js';
+import { csvText, runRule } from '../fixtures.js';
 
 /** A smooth numeric column x with a label that depends weakly on it. */
 function rows(count: number, seed: number): (string | number)[][] {

@@ -4,7 +4,7 @@ import rule from '../../rules/drift.js';
 import { jensenShannonDistance, logChiSquareUpper, logKolmogorovUpper, populationStabilityIndex } from '../../src/detect/drift.js';
 import type { Dataset } from '../../src/engine/dataset.js';
 import type { Column } from '../../src/table/table.js';
-import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../helpers.js';
+import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../fixtures.js';
 import { Random } from '../../src/util/random.js';
 
 function dataset(columns: Column[]): Dataset {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/duplicate-rows.js';
-import { csvText, runRule } from '../helpers.js';
+import { csvText, runRule } from '../fixtures.js';
 
 const rows = Array.from({ length: 200 }, (_, i) => [i + 1, i * 2.5, (i * 13) % 7, i % 2]);
 

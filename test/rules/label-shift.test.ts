@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import rule from '../../rules/label-shift.js';
 import type { Dataset } from '../../src/engine/dataset.js';
 import type { Column } from '../../src/table/table.js';
-import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../helpers.js';
+import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../fixtures.js';
 import { Random } from '../../src/util/random.js';
 
 function dataset(columns: Column[]): Dataset {

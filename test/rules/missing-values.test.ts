@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/missing-values.js';
-import { csvText, runRule } from '../helpers.js';
+import { csvText, runRule } from '../fixtures.js';
 
 test('fires per column with the missing count, never treating a missing token as 0', async () => {
   const findings = await runRule(rule, csvText(['a', 'b', 'label'], [[1, 'NA', 0], ['', 2, 1], [3, 'null', 0], [4, 5, 1]]));

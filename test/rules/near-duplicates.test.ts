@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/near-duplicates.js';
 import { Random } from '../../src/util/random.js';
-import { csvText, runRule } from '../helpers.js';
+import { csvText, runRule } from '../fixtures.js';
 
 function rows(count: number, seed: number): (string | number)[][] {
   const random = new Random(seed);

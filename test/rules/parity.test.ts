@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadBuiltinRules } from '../../src/engine/registry.js';
-import { ROOT } from '../helpers.js';
+import { ROOT } from '../fixtures.js';
 
 test('each rule file holds one rule whose id names its file, with docs, defaults and a test', async () => {
   const rules = await loadBuiltinRules();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import rule from '../../rules/schema-changes.js';
 import type { Finding } from '../../src/engine/finding.js';
 import type { Column } from '../../src/table/table.js';
-import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../helpers.js';
+import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../fixtures.js';
 import { Random } from '../../src/util/random.js';
 
 const dataset = datasetOf;

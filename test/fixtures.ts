@@ -1,5 +1,9 @@
-/** Shared test helpers: datasets from CSV text, one rule at a time, whole audits on temp files. */
-import { mkdtempSync, rmSync } from 'node:fs';
+/**
+ * The one fixture module of the test suite: the data bundled in the repository (never a path
+ * outside it), the shared builders (poisoned copies, halves, small tables and datasets), one rule
+ * at a time, and whole audits on temporary files.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +16,25 @@ import { runRules, type RuleRun } from '../src/engine/run-rules.js';
 import type { Finding } from '../src/engine/finding.js';
 import { runAudit, type AuditOptions } from '../src/audit.js';
 import type { Report } from '../src/report/report.js';
-import { writeCsv, type Csv } from '../scripts/lib/attacks.js';
+import { readCsv as readCsvFile, writeCsv, type Csv } from '../scripts/lib/attacks.js';
 import { MISSING_CODE, type Column } from '../src/table/table.js';
 
 export const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-export const CREDIT = path.join(ROOT, 'examples/data/default_credit_card.csv');
+
+/**
+ * A data file bundled in the repository. A missing one is a failure, never a skip: a test that
+ * quietly skips on a fresh clone proves nothing.
+ */
+export function bundled(relative: string): string {
+  const file = path.join(ROOT, relative);
+  if (!existsSync(file)) throw new Error(`test data ${relative} is missing from the repository (looked for ${file})`);
+  return file;
+}
+
+/** The credit-card default data (30,000 rows, label DEFAULT; provenance in examples/data/README.md). */
+export const CREDIT = bundled('examples/data/default_credit_card.csv');
+
+export { readCsv, writeCsv, halves, appendCopies, editInPlace, knownAttack, type Csv, type Attack } from '../scripts/lib/attacks.js';
 
 export async function datasetFromCsv(text: string, options: SchemaOptions = {}): Promise<Dataset> {
   const table = await parseCsvChunks([Buffer.from(text)], { path: 'test.csv' });
@@ -90,4 +108,68 @@ export function datasetOf(columns: Column[], options: SchemaOptions = {}): Datas
   const table = { rowCount: columns[0].kind === 'numeric' ? columns[0].values.length : columns[0].codes.length, columns };
   const schema = inferSchema(table, options);
   return { table, schema, indexes: new DatasetIndexes(table, schema) };
+}
+
+/**
+ * The known attack as a file: copies of `share` of the rows of class `labelValue` (evenly spread),
+ * with `column` set to `value`, appended. Returns the file and the appended count.
+ */
+export function writePoisoned(
+  folder: string,
+  options: { source?: string; column?: string; value?: string; label?: string; labelValue?: string; share?: number } = {},
+): { file: string; appended: number; originalRows: number } {
+  const source = options.source ?? CREDIT;
+  const column = options.column ?? 'AGE';
+  const labelColumn = options.label ?? 'DEFAULT';
+  const text = readFileSync(source, 'utf8');
+  const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
+  const header = lines[0].split(',');
+  const at = header.indexOf(column);
+  const labelAt = header.indexOf(labelColumn);
+  const chosen = lines.slice(1).filter((line) => line.split(',')[labelAt] === (options.labelValue ?? '1'));
+  const count = Math.round(chosen.length * (options.share ?? 0.45));
+  const extra: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const fields = chosen[Math.floor((i * chosen.length) / count)].split(',');
+    fields[at] = options.value ?? '999';
+    extra.push(fields.join(','));
+  }
+  const file = path.join(folder, 'poisoned credit.csv');
+  writeFileSync(file, text + (text.endsWith('\n') ? '' : '\n') + extra.join('\n') + '\n');
+  return { file, appended: count, originalRows: lines.length - 1 };
+}
+
+/** A temporary folder removed when the process exits (for folders shared by several tests). */
+export function tempFolder(prefix = 'audit-data-test-'): string {
+  const folder = mkdtempSync(path.join(tmpdir(), prefix));
+  process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
+/** The credit data as model features (ID and DEFAULT excluded) and integer labels, for forest tests. */
+export interface CreditFeatures {
+  readonly names: string[];
+  readonly features: Float64Array[];
+  readonly labels: Int32Array;
+}
+
+let creditFeatures: CreditFeatures | undefined;
+
+export function loadCreditFeatures(): CreditFeatures {
+  if (creditFeatures !== undefined) return creditFeatures;
+  const csv = readCsvFile(CREDIT);
+  const labelIndex = csv.header.indexOf('DEFAULT');
+  const featureIndices = csv.header.map((_, i) => i).filter((i) => csv.header[i] !== 'ID' && i !== labelIndex);
+  const features = featureIndices.map((column) => Float64Array.from(csv.rows, (cells) => (cells[column] === '' ? NaN : Number(cells[column]))));
+  const labels = Int32Array.from(csv.rows, (cells) => Number(cells[labelIndex]));
+  creditFeatures = { names: featureIndices.map((i) => csv.header[i]), features, labels };
+  return creditFeatures;
+}
+
+export function selectFeatures(data: CreditFeatures, names: readonly string[]): Float64Array[] {
+  return names.map((name) => {
+    const index = data.names.indexOf(name);
+    if (index < 0) throw new Error(`no column ${name}`);
+    return data.features[index];
+  });
 }
