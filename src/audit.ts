@@ -104,6 +104,8 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
     input: {
       delimiter: source.delimiter,
       delimiterSource: source.delimiterSource,
+      quote: source.quote,
+      quoteSource: source.quoteSource,
       encoding: source.encoding,
       compressed: source.compressed,
       blankLinesSkipped: source.blankLinesSkipped,

@@ -33,6 +33,7 @@ interface CliArgs {
   seed: number;
   model: boolean;
   delimiter?: string;
+  quote?: 'none' | 'double';
   encoding?: 'utf8' | 'latin1';
   maxFieldBytes?: number;
   maxColumns?: number;
@@ -61,6 +62,10 @@ function parseArgs(argv: string[]): CliArgs {
     .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'random seed for sampling and models' })
     .option('model', { type: 'boolean', default: true, describe: 'train reference forests and search for triggers (--no-model to skip)' })
     .option('delimiter', { type: 'string', describe: 'field delimiter (default: detected among , ; tab |)' })
+    .option('quote', {
+      choices: ['none', 'double'] as const,
+      describe: 'double: " quotes fields (RFC 4180); none: " is plain text (default: detected from the first 64 KiB)',
+    })
     .option('encoding', { choices: ['utf8', 'latin1'] as const, describe: 'text encoding (default utf8)' })
     .option('max-field-bytes', { type: 'number', describe: 'largest field accepted (default 64 MiB)' })
     .option('max-columns', { type: 'number', describe: 'most columns accepted (default 20000)' })
@@ -105,6 +110,7 @@ async function main(): Promise<number> {
     model: args.model,
     load: {
       delimiter: args.delimiter,
+      quote: args.quote,
       encoding: args.encoding,
       maxFieldBytes: args.maxFieldBytes,
       maxColumns: args.maxColumns,
@@ -130,6 +136,7 @@ async function main(): Promise<number> {
     force: args.force,
     inputs,
     delimiter: args.delimiter,
+    quote: args.quote,
     encoding: args.encoding,
   });
   return exitCode(report, args.failOn ?? config.failOn);

@@ -1,8 +1,8 @@
 /**
  * Chooses the delimiter among `,` `;` tab `|` from the first lines of the text.
  *
- * For each candidate, count its occurrences outside quotes on every non-blank line (complete
- * lines only, unless the sample is the whole text). A candidate is consistent when the header
+ * For each candidate, count its occurrences on every non-blank line (outside quotes when the file
+ * quotes; complete lines only, unless the sample is the whole text). A candidate is consistent when the header
  * line has it and every other line has it exactly as often. One consistent candidate: detected.
  * Several: the one that splits lines into the most fields, flagged as guessed. None: the
  * candidate that matches the header's count on the most lines, flagged as guessed. A header
@@ -37,8 +37,9 @@ export function delimiterFromOption(option: string): DelimiterChoice {
   return { delimiter: code, source: 'option', warning: null };
 }
 
-export function detectDelimiter(sample: Uint8Array, isWholeText: boolean): DelimiterChoice {
-  const lines = countPerLine(sample, isWholeText);
+/** `quoting`: whether `"` quotes fields (delimiters between quotes are then not counted). */
+export function detectDelimiter(sample: Uint8Array, isWholeText: boolean, quoting = true): DelimiterChoice {
+  const lines = countPerLine(sample, isWholeText, quoting);
   if (lines.length === 0) return { delimiter: 0x2c, source: 'detected', warning: null };
   const header = lines[0];
   if (header.every((count) => count === 0)) return singleColumn(lines);
@@ -71,15 +72,15 @@ function guessed(candidate: number, why: string): DelimiterChoice {
   };
 }
 
-/** Per non-blank line, how often each candidate occurs outside quotes. */
-function countPerLine(sample: Uint8Array, isWholeText: boolean): number[][] {
+/** Per non-blank line, how often each candidate occurs (outside quotes, when quoting). */
+function countPerLine(sample: Uint8Array, isWholeText: boolean, quoting: boolean): number[][] {
   const lines: number[][] = [];
   let counts = [0, 0, 0, 0];
   let lineHasBytes = false;
   let inQuotes = false;
   for (let i = 0; i < sample.length; i++) {
     const byte = sample[i];
-    if (byte === QUOTE) inQuotes = !inQuotes;
+    if (byte === QUOTE && quoting) inQuotes = !inQuotes;
     if (inQuotes) {
       lineHasBytes = true;
       continue;

@@ -5,6 +5,7 @@
  * Decisions (details in the modules named):
  * - dialect: RFC 4180 with LF, CRLF or lone CR line ends, UTF-8 BOM stripped (tokenizer.ts);
  * - delimiter among , ; tab | detected from the first 64 KiB (delimiter.ts);
+ * - quoting: RFC 4180 unless the first 64 KiB show `"` used as plain text (quoting.ts);
  * - header names trimmed, empty and duplicate names renamed with a warning (header-names.ts);
  * - number grammar, identifiers and missing-value tokens (cell-parser.ts);
  * - column typing in one pass (column-builder.ts);
@@ -21,6 +22,8 @@ import { TableBuilder } from './table-builder.js';
 export interface LoadOptions {
   /** `,` `;` `|` `\t` (or `tab`), any single ASCII character; detected when absent. */
   delimiter?: string;
+  /** `double`: RFC 4180 quoting; `none`: `"` is an ordinary character. Detected when absent. */
+  quote?: 'none' | 'double';
   encoding?: 'utf8' | 'latin1';
   /** Default 64 MiB. */
   maxFieldBytes?: number;
@@ -66,6 +69,8 @@ export async function parseCsvChunks(
       compressed: read.compressed,
       delimiter: String.fromCharCode(dialect.delimiter),
       delimiterSource: dialect.delimiterSource,
+      quote: dialect.quote,
+      quoteSource: dialect.quoteSource,
       encoding: dialect.encoding,
       hadBom: dialect.bom.length > 0,
       blankLinesSkipped: read.blankLines,

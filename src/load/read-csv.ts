@@ -1,10 +1,11 @@
 /**
  * The one pass every CSV reader shares: stored bytes (hashed, maybe gunzipped) → text checks
- * (NUL, UTF-8) → BOM and delimiter decided from the first 64 KiB → tokenizer → a sink.
+ * (NUL, UTF-8) → BOM, delimiter and quoting decided from the first 64 KiB → tokenizer → a sink.
  */
 import { InputError } from '../errors.js';
 import { DEFAULT_CHUNK_SIZE, newStoredBytesInfo, textBytes } from './byte-source.js';
 import { DETECTION_SAMPLE_BYTES, delimiterFromOption, detectDelimiter, type DelimiterChoice } from './delimiter.js';
+import { detectQuoting, quoteFromOption, type QuoteChoice } from './quoting.js';
 import { TextCheck } from './text-check.js';
 import { CsvTokenizer, type CsvSink } from './tokenizer.js';
 
@@ -18,6 +19,8 @@ export interface CsvReadOptions {
   readonly path: string;
   /** `,` `;` `|` `\t` (or `tab`), any single ASCII character; detected when absent. */
   readonly delimiter?: string;
+  /** `double` (RFC 4180 quoting) or `none` (`"` is plain text); detected when absent (quoting.ts). */
+  readonly quote?: 'none' | 'double';
   readonly encoding?: 'utf8' | 'latin1';
   readonly maxFieldBytes?: number;
   readonly maxColumns?: number;
@@ -31,6 +34,9 @@ export interface CsvReadOptions {
 export interface CsvDialect {
   readonly delimiter: number;
   readonly delimiterSource: DelimiterChoice['source'];
+  /** Whether `"` quotes fields (`double`) or is an ordinary character (`none`). */
+  readonly quote: QuoteChoice['quote'];
+  readonly quoteSource: QuoteChoice['source'];
   readonly encoding: 'utf8' | 'latin1';
   /** The UTF-8 byte order mark that was stripped, or an empty buffer. */
   readonly bom: Buffer;
@@ -107,14 +113,14 @@ export async function readCsv(
     sha256: stopped ? '' : info.hash.digest('hex'),
     compressed: info.compressed,
     blankLines: reader.tokenizer.blankLines,
-    warnings: reader.warning === null ? [] : [reader.warning],
+    warnings: reader.warnings,
   };
 }
 
 interface ChunkReader {
   readonly dialect: CsvDialect;
   readonly tokenizer: CsvTokenizer;
-  readonly warning: string | null;
+  readonly warnings: string[];
   /** Feeds the text read for detection (BOM removed). */
   pushHead(): void;
   push(chunk: Buffer): void;
@@ -131,13 +137,12 @@ function startReading(
 ): ChunkReader {
   const hasBom = encoding === 'utf8' && head.subarray(0, 3).equals(UTF8_BOM);
   const text = hasBom ? head.subarray(3) : head;
-  const choice =
-    options.delimiter === undefined
-      ? detectDelimiter(text.subarray(0, DETECTION_SAMPLE_BYTES), isWholeText)
-      : delimiterFromOption(options.delimiter);
+  const { choice, quoting } = chooseDialect(text.subarray(0, DETECTION_SAMPLE_BYTES), isWholeText, options);
   const dialect: CsvDialect = {
     delimiter: choice.delimiter,
     delimiterSource: choice.source,
+    quote: quoting.quote,
+    quoteSource: quoting.source,
     encoding,
     bom: hasBom ? UTF8_BOM : Buffer.alloc(0),
   };
@@ -149,6 +154,8 @@ function startReading(
       delimiter: choice.delimiter,
       maxFieldBytes: positiveLimit(options.maxFieldBytes, DEFAULT_MAX_FIELD_BYTES, '--max-field-bytes'),
       maxColumns: positiveLimit(options.maxColumns, DEFAULT_MAX_COLUMNS, '--max-columns'),
+      quoting: quoting.quote === 'double',
+      quoteHint: quoting.source === 'detected' ? '; if quotes are plain text in this file, pass --quote none' : '',
     },
     sink,
   );
@@ -161,7 +168,26 @@ function startReading(
   const pushHead = (): void => {
     if (text.length > 0) push(text);
   };
-  return { dialect, tokenizer, warning: choice.warning, pushHead, push, finish: () => tokenizer.finish() };
+  const warnings = [choice.warning, quoting.warning].filter((warning): warning is string => warning !== null);
+  return { dialect, tokenizer, warnings, pushHead, push, finish: () => tokenizer.finish() };
+}
+
+/**
+ * Delimiter and quoting, each given or detected. Undetected, the delimiter is chosen with quotes
+ * honoured, quoting is then judged with it, and when quoting turns out to be off the delimiter is
+ * chosen again with quotes counted as text (the quote decision stands).
+ */
+function chooseDialect(sample: Buffer, isWholeText: boolean, options: CsvReadOptions): { choice: DelimiterChoice; quoting: QuoteChoice } {
+  const given = options.quote === undefined ? null : quoteFromOption(options.quote);
+  if (options.delimiter !== undefined) {
+    const choice = delimiterFromOption(options.delimiter);
+    return { choice, quoting: given ?? detectQuoting(sample, choice.delimiter, isWholeText) };
+  }
+  if (given !== null) return { choice: detectDelimiter(sample, isWholeText, given.quote === 'double'), quoting: given };
+  const choice = detectDelimiter(sample, isWholeText, true);
+  const quoting = detectQuoting(sample, choice.delimiter, isWholeText);
+  if (quoting.quote === 'double') return { choice, quoting };
+  return { choice: detectDelimiter(sample, isWholeText, false), quoting };
 }
 
 function positiveLimit(value: number | undefined, fallback: number, option: string): number {

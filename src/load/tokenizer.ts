@@ -7,7 +7,8 @@
  * Dialect: fields separated by a one-byte delimiter; a field that starts with `"` is quoted and
  * ends at the next lone `"` (`""` inside is one quote; delimiters, CR and LF inside are kept byte
  * for byte); after the closing quote only a delimiter or a line end may follow. A `"` inside an
- * unquoted field is an ordinary byte (`5'10"`). Records end at LF, CRLF or a lone CR. A line
+ * unquoted field is an ordinary byte (`5'10"`); with quoting off (`--quote none`, or detected, see
+ * quoting.ts) every `"` is. Records end at LF, CRLF or a lone CR. A line
  * with no bytes at all is blank: skipped and counted, never a record.
  */
 import { inputErrorAt } from '../errors.js';
@@ -32,6 +33,10 @@ export interface TokenizerSettings {
   readonly delimiter: number;
   readonly maxFieldBytes: number;
   readonly maxColumns: number;
+  /** RFC 4180 quoting; when false, `"` is an ordinary byte everywhere. Default true. */
+  readonly quoting?: boolean;
+  /** Appended to the errors about quotes (e.g. how to turn quoting off). */
+  readonly quoteHint?: string;
 }
 
 const LF = 0x0a;
@@ -54,6 +59,8 @@ export class CsvTokenizer {
   private readonly delimiter: number;
   private readonly maxFieldBytes: number;
   private readonly maxColumns: number;
+  private readonly quoting: boolean;
+  private readonly quoteHint: string;
 
   private state = FIELD_START;
   /** Fields completed in the current record. */
@@ -80,6 +87,8 @@ export class CsvTokenizer {
     this.delimiter = settings.delimiter;
     this.maxFieldBytes = settings.maxFieldBytes;
     this.maxColumns = settings.maxColumns;
+    this.quoting = settings.quoting ?? true;
+    this.quoteHint = settings.quoteHint ?? '';
   }
 
   push(buf: Buffer): void {
@@ -91,7 +100,7 @@ export class CsvTokenizer {
     while (i < n) {
       if (state === UNQUOTED || state === FIELD_START) {
         if (state === FIELD_START) {
-          if (buf[i] === QUOTE) {
+          if (buf[i] === QUOTE && this.quoting) {
             this.startQuotedField();
             state = QUOTED;
             i++;
@@ -162,7 +171,7 @@ export class CsvTokenizer {
         }
         if (byte !== delimiter && byte !== LF && byte !== CR) {
           const opened = this.quoteLine === this.line ? '' : `; the quoted field opened on line ${this.quoteLine}, so a quote may be missing there`;
-          throw inputErrorAt(this.path, this.line, `unexpected text after a closing quote (a quoted field must end with a quote)${opened}`);
+          throw inputErrorAt(this.path, this.line, `unexpected text after a closing quote (a quoted field must end with a quote)${opened}${this.quoteHint}`);
         }
         this.emitQuotedField();
         i++;
@@ -194,7 +203,7 @@ export class CsvTokenizer {
     const end = this.base;
     switch (this.state) {
       case QUOTED:
-        throw inputErrorAt(this.path, this.quoteLine, 'a quoted field opened here is never closed (unterminated quote)');
+        throw inputErrorAt(this.path, this.quoteLine, `a quoted field opened here is never closed (unterminated quote)${this.quoteHint}`);
       case AFTER_QUOTE:
         this.emitQuotedField();
         this.endLine(false, end);

@@ -17,6 +17,7 @@ export interface OutputOptions {
   force: boolean;
   inputs: string[];
   delimiter?: string;
+  quote?: 'none' | 'double';
   encoding?: 'utf8' | 'latin1';
 }
 

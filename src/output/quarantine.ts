@@ -29,6 +29,8 @@ import { readCsv, StopReading, type CsvConsumer } from '../load/read-csv.js';
 export interface DerivedFileOptions {
   /** The --delimiter the audit was run with (default: the one the audit detected). */
   delimiter?: string;
+  /** The --quote the audit was run with (default: what the audit detected). */
+  quote?: 'none' | 'double';
   /** The --encoding the audit was run with (default: the one the audit used). */
   encoding?: 'utf8' | 'latin1';
   /** Bytes per read (tests). */
@@ -41,6 +43,7 @@ export const TRIGGER_REASON = 'backdoor-trigger';
 function readOptions(report: Report, options: DerivedFileOptions): RecordReadOptions {
   return {
     delimiter: options.delimiter ?? report.input.delimiter,
+    quote: options.quote ?? (report.input.quote === 'none' ? 'none' : 'double'),
     encoding: options.encoding ?? (report.input.encoding === 'latin1' ? 'latin1' : 'utf8'),
     chunkSize: options.chunkSize,
   };

@@ -51,7 +51,7 @@ export interface Report {
   timings: Record<string, number>;
   scoring: ScoreItem[];
   schema: { name: string; kind: string; reason: string; distinct: number; missing: number }[];
-  input: { delimiter: string; delimiterSource: string; encoding: string; compressed: boolean; blankLinesSkipped: number; warnings: string[] };
+  input: { delimiter: string; delimiterSource: string; quote: string; quoteSource: string; encoding: string; compressed: boolean; blankLinesSkipped: number; warnings: string[] };
   errors: { rule: string; message: string }[];
   notes: string[];
 }

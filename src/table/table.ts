@@ -41,6 +41,10 @@ export interface SourceInfo {
   readonly delimiter: string;
   /** How the delimiter was chosen: given by the user, detected, or detected with doubt. */
   readonly delimiterSource: 'option' | 'detected' | 'guessed';
+  /** `double`: `"` quotes fields (RFC 4180); `none`: `"` is an ordinary character. */
+  readonly quote: 'double' | 'none';
+  /** Given with --quote, or detected from the first 64 KiB. */
+  readonly quoteSource: 'option' | 'detected';
   readonly encoding: 'utf8' | 'latin1';
   readonly hadBom: boolean;
   readonly blankLinesSkipped: number;

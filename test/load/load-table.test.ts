@@ -68,12 +68,13 @@ test('ragged rows are errors naming the line where the record starts', async () 
   await rejectsWith(load('a,b\n\n\n1,2,3'), /line 4: expected 2 fields, got 3/);
 });
 
+// With quoting detected these files read `"` as text (test/load/quoting.test.ts); read as RFC 4180:
 test('an unterminated quote names the line where it opened', async () => {
-  await rejectsWith(load('a,b\n1,2\n3,"open\n4,5\n6,7\n'), /^test\.csv: line 3: .*unterminated quote/);
+  await rejectsWith(load('a,b\n1,2\n3,"open\n4,5\n6,7\n', { quote: 'double' }), /^test\.csv: line 3: .*unterminated quote/);
 });
 
 test('text after a closing quote is an error', async () => {
-  await rejectsWith(load('a,b\n"x"y,2\n'), /line 2: unexpected text after a closing quote/);
+  await rejectsWith(load('a,b\n"x"y,2\n', { quote: 'double' }), /line 2: unexpected text after a closing quote/);
 });
 
 test('a quote inside an unquoted field is an ordinary character', async () => {

@@ -148,20 +148,29 @@ describe('malformed CSV', { concurrency: 2 }, () => {
     assertCleanError(await audit(fixture('ragged-long.csv'), JSON_FAST), /ragged-long\.csv: line 4: expected 3 fields, got 4$/m);
   });
 
-  test('an unterminated quote: exit 2 naming the line where it opened', async () => {
+  test('an unterminated quote with --quote double: exit 2 naming the line where it opened', async () => {
     assertCleanError(
-      await audit(fixture('unterminated-quote.csv'), JSON_FAST),
+      await audit(fixture('unterminated-quote.csv'), [...JSON_FAST, '--quote', 'double']),
       /unterminated-quote\.csv: line 4: a quoted field opened here is never closed \(unterminated quote\)$/m,
     );
   });
 
   test(
-    'a quote that opens on line 3 and is closed by a later field: the error names line 3',
+    'a quote that opens on line 3 and is closed by a later field, with --quote double: the error names line 3',
     async () => {
-      const message = assertCleanError(await audit(fixture('quote-closed-late.csv'), JSON_FAST), /quote-closed-late\.csv: line \d+:/);
+      const message = assertCleanError(await audit(fixture('quote-closed-late.csv'), [...JSON_FAST, '--quote', 'double']), /quote-closed-late\.csv: line \d+:/);
       assert.match(message, /line 3\b/, message);
     },
   );
+
+  test('the same two files without --quote: quotes detected as plain text, read line by line, and said so', async () => {
+    for (const [name, line] of [['unterminated-quote.csv', 4], ['quote-closed-late.csv', 3]] as const) {
+      const report = assertJsonReport(await audit(fixture(name), JSON_FAST));
+      assert.equal(report.input.quote, 'none', name);
+      assert.equal(report.input.quoteSource, 'detected', name);
+      assert.ok(report.input.warnings.some((w) => w.includes(`line ${line}`) && w.includes('--quote double')), report.input.warnings.join('\n'));
+    }
+  });
 
   test('quoted fields with newlines (LF and CRLF), commas and doubled quotes parse byte for byte', async () => {
     const file = fixture('quoted-fields.csv');
@@ -357,7 +366,7 @@ describe('odd tables', { concurrency: 2 }, () => {
 
   test('in-process, the loader errors are InputErrors (the CLI turns them into one line)', async () => {
     for (const name of ['empty.csv', 'header-only.csv', 'ragged-short.csv', 'unterminated-quote.csv', 'latin1.csv', 'nul-byte.csv']) {
-      await assert.rejects(runAudit({ candidate: fixture(name), model: false }), InputError, name);
+      await assert.rejects(runAudit({ candidate: fixture(name), model: false, load: { quote: 'double' } }), InputError, name);
     }
   });
 });
