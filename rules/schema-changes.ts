@@ -37,7 +37,7 @@ import type { Dataset } from '../src/engine/dataset.js';
 import type { FindingDraft, Severity } from '../src/engine/finding.js';
 import type { ColumnInfo } from '../src/schema/schema.js';
 import { inferSchema } from '../src/schema/schema.js';
-import { MISSING_CODE, type Column } from '../src/table/table.js';
+import { MISSING_CODE, missingCellCount, type Column } from '../src/table/table.js';
 import { logBinomialUpper, logBonferroni, log10P } from '../src/stats/tails.js';
 import { compareSamples, DEFAULT_COMPARISON_OPTIONS, formatP, share } from '../src/detect/drift.js';
 import { formatValue, round } from '../src/detect/describe.js';
@@ -519,16 +519,18 @@ function missingFinding(
   options: Options,
 ): FindingDraft | null {
   const column = candidate.table.columns[pair.column];
-  const baseMissing = baseline.table.columns[pair.baselineColumn].missingCount;
-  const missing = column.missingCount;
+  // Missing cells only: the text cells of a numeric column are the non-numeric-cells rule's.
+  const baseMissing = missingCellCount(baseline.table.columns[pair.baselineColumn]);
+  const missing = missingCellCount(column);
   const before = baseMissing / Math.max(1, sizes.baselineRows);
   const after = missing / Math.max(1, sizes.candidateRows);
   const rise = after - before;
   const logP = logSplitP(missing, baseMissing, sizes);
   const neverMissing = baseMissing === 0 && missing > 0;
   if (!neverMissing && !(rise >= options.mediumShare && logP <= Math.log(options.alpha))) return null;
+  const textRows = column.kind === 'numeric' && column.nonNumeric ? new Set(column.nonNumeric.rows) : null;
   const rows: number[] = [];
-  for (let row = 0; row < sizes.candidateRows; row++) if (cellKey(column, row) === null) rows.push(row);
+  for (let row = 0; row < sizes.candidateRows; row++) if (cellKey(column, row) === null && !textRows?.has(row)) rows.push(row);
   return {
     severity: judge(logP, rise),
     column: column.name,

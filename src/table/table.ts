@@ -9,9 +9,26 @@ export const MISSING_CODE = 0xffffffff;
 export interface NumericColumn {
   readonly kind: 'numeric';
   readonly name: string;
-  /** NaN marks a missing cell; ±Infinity is a real (overflowed) value, e.g. `1e309`. */
+  /** NaN marks a missing cell (or a text cell, see `nonNumeric`); ±Infinity is a real (overflowed) value, e.g. `1e309`. */
   readonly values: Float64Array;
+  /** Cells that are NaN in `values`: missing cells and the text cells listed in `nonNumeric`. */
   readonly missingCount: number;
+  /**
+   * The few cells of a mostly numeric column that are not numbers (`unknown`, `n/k`): NaN in
+   * `values`, so every numeric check reads them as missing, and kept here with their text as
+   * written (see column-builder.ts for when a column with text cells stays numeric).
+   */
+  readonly nonNumeric?: NonNumericCells;
+}
+
+/** The text cells of a numeric column. */
+export interface NonNumericCells {
+  /** Row numbers, ascending. */
+  readonly rows: Uint32Array;
+  /** Per entry of `rows`, an index into `tokens`. */
+  readonly codes: Uint32Array;
+  /** The distinct texts as written in the file, in order of first appearance. */
+  readonly tokens: readonly string[];
 }
 
 export interface TextColumn {
@@ -56,6 +73,12 @@ export interface LoadedTable extends Table {
   readonly source: SourceInfo;
 }
 
+/** Cells that are empty or a missing-value token: `missingCount` less the text cells of a numeric column. */
+export function missingCellCount(column: Column): number {
+  return column.missingCount - (column.kind === 'numeric' ? (column.nonNumeric?.rows.length ?? 0) : 0);
+}
+
+/** Missing for the analysis: empty, a missing token, or a text cell of a numeric column. */
 export function isMissing(column: Column, row: number): boolean {
   return column.kind === 'numeric' ? Number.isNaN(column.values[row]) : column.codes[row] === MISSING_CODE;
 }

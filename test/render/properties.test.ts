@@ -58,7 +58,7 @@ function report(t: string[]): { report: Report; data: HistogramData } {
     timings: {},
     scoring: [{ rule: 'class-spike', severity: 'high', findings: 1, cost: 20 }],
     schema: [column, other, value].map((name) => ({ name, kind: 'categorical', reason: note, distinct: 2, missing: 0 })),
-    input: { delimiter: ',', delimiterSource: 'detected', encoding: 'utf8', compressed: false, blankLinesSkipped: 0, warnings: [note] },
+    input: { delimiter: ',', delimiterSource: 'detected', quote: 'double', quoteSource: 'detected', encoding: 'utf8', compressed: false, blankLinesSkipped: 0, warnings: [note] },
     errors: [{ rule: other, message }],
     notes: [note, message],
   };

@@ -163,3 +163,18 @@ test('a column never missing in the baseline that now is, and whole numbers that
   assert.equal(fractions.severity, 'medium');
   assert.match(fractions.message, /age held only whole numbers in the baseline; 300 candidate rows \(33\.3%\) hold fractions/);
 });
+
+test('text cells of a numeric column are not new missing cells (non-numeric-cells reports them)', () => {
+  const c = sample(23);
+  const values = Float64Array.from((c.age as { values: Float64Array }).values);
+  for (const row of [4, 40, 400]) values[row] = NaN;
+  const age: Column = {
+    kind: 'numeric',
+    name: 'age',
+    values,
+    missingCount: 3,
+    nonNumeric: { rows: Uint32Array.from([4, 40, 400]), codes: Uint32Array.from([0, 0, 0]), tokens: ['unknown'] },
+  };
+  const findings = run([c.id, age, c.income, c.city, c.grade, c.label], ordered(sample(24)));
+  assert.deepEqual(findings.filter((f) => f.column === 'age').map((f) => f.message), []);
+});
