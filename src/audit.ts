@@ -14,7 +14,7 @@ import { scoreFindings } from './report/score.js';
 import type { Report } from './report/report.js';
 import type { AuditConfig } from './config.js';
 import type { LoadedTable } from './table/table.js';
-import { runModelStage } from './model/stage.js';
+import { runModelStage, type FindingAdjustment } from './model/stage.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { buildHistogramData, type HistogramData } from './render/histogram.js';
 
@@ -67,14 +67,23 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
 
   const seed = options.seed ?? DEFAULT_SEED;
   const modelEnabled = (options.model ?? config.model?.enabled ?? true) && candidate.schema.label !== null;
+  const stageErrors: { rule: string; message: string }[] = [];
   const modelStage = modelEnabled
-    ? await time('models', () => runModelStage({ candidate, baseline, findings: ruleRun.findings, seed, config }))
+    ? await time('models', () =>
+        runModelStage({ candidate, baseline, findings: ruleRun.findings, hints: ruleRun.hints, seed, config }).catch((error: unknown) => {
+          // Fail closed: the report says the model checks failed, and the verdict cannot be trusted.
+          stageErrors.push({ rule: 'backdoor-trigger', message: `model checks failed: ${error instanceof Error ? error.message : String(error)}` });
+          return null;
+        }),
+      )
     : null;
   if (!modelEnabled) notes.push(candidate.schema.label ? 'Model checks were turned off.' : 'Model checks need a label column.');
+  if (modelStage) applyAdjustments(modelStage.adjustments, settings);
 
   const findings: Finding[] = [...ruleRun.findings, ...(modelStage?.findings ?? [])].sort(compareFindings);
   const triggers = modelStage?.triggers ?? [];
-  const score = scoreFindings(findings);
+  const errors = [...ruleRun.errors, ...stageErrors, ...(modelStage?.errors ?? [])];
+  const score = scoreFindings(findings, errors.map((e) => e.rule));
   const suspicious: number[] = [];
   // Loops, not push(...rows): a row list can hold millions of entries, more than a call's arguments.
   for (const finding of findings) if (severityRank(finding.severity) >= severityRank('high')) for (const row of finding.rows) suspicious.push(row);
@@ -89,7 +98,7 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
     candidate: summary(candidateTable),
     baseline: baselineTable ? summary(baselineTable) : null,
     label: label
-      ? { column: label.name, source: label.source, classes: [...label.classes], reason: label.reason, classCounts: [...label.classCounts] }
+      ? { column: label.name, source: label.source, guessed: label.guessed, classes: [...label.classes], reason: label.reason, classCounts: [...label.classCounts] }
       : null,
     verdict: score.verdict,
     trustScore: score.trustScore,
@@ -111,7 +120,7 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
       blankLinesSkipped: source.blankLinesSkipped,
       warnings: [...source.warnings],
     },
-    errors: [...ruleRun.errors, ...(modelStage?.errors ?? [])],
+    errors,
     notes: [...notes, ...candidate.schema.notes, ...ruleRun.skipped.map((s) => `Rule ${s.rule} skipped: ${s.reason}.`), ...(modelStage?.notes ?? [])],
   };
   return { report, histograms: () => buildHistogramData(candidate, baseline, report) };
@@ -146,6 +155,20 @@ function buildDatasets(
 
 function dataset(table: LoadedTable, schema: Schema): Dataset {
   return { table, schema, indexes: new DatasetIndexes(table, schema) };
+}
+
+/**
+ * The model stage's say on rule findings (raise a confirmed trigger's spike, mark a suspected one,
+ * drop natural structure to info), applied here as its own step. A severity the user fixed for a
+ * rule in the config wins over the model's.
+ */
+function applyAdjustments(adjustments: readonly FindingAdjustment[], settings: ReadonlyMap<string, RuleSettings>): void {
+  for (const { finding, severity, note, modelCheck } of adjustments) {
+    finding.evidence.modelCheck = modelCheck;
+    if (settings.get(finding.rule)?.severity) continue;
+    finding.severity = severity;
+    if (note) finding.message += ` ${note}`;
+  }
 }
 
 function ruleSettings(config: AuditConfig): Map<string, RuleSettings> {

@@ -7,7 +7,7 @@ import { runAudit } from '../src/audit.js';
 const credit = readCsv(CREDIT);
 
 test('the clean credit data is trusted, with no finding above low and no trigger', async () => {
-  const report = await runAudit({ candidate: CREDIT });
+  const report = await runAudit({ candidate: CREDIT, label: 'DEFAULT' });
   assert.equal(report.verdict, 'trusted');
   assert.deepEqual(report.findings.filter((f) => ABOVE_LOW.has(f.severity)).map((f) => f.message), []);
   assert.equal(report.triggers.length, 0);
@@ -17,7 +17,7 @@ test('the clean credit data is trusted, with no finding above low and no trigger
 
 test('the known poisoned copy is rejected and its trigger, copies and rows are named', async (t) => {
   const attack = knownAttack(credit, 'DEFAULT', '1', 'AGE', '999');
-  const report = await auditCsv(tempDir(t), attack.csv);
+  const report = await auditCsv(tempDir(t), attack.csv, undefined, { label: 'DEFAULT' });
   assert.equal(report.verdict, 'reject');
   for (const rule of ['class-spike', 'near-duplicates']) {
     const finding = report.findings.find((f) => f.rule === rule && f.column === 'AGE' && f.value === 999);
@@ -35,7 +35,7 @@ test('the known poisoned copy is rejected and its trigger, copies and rows are n
 
 test('the poisoned copy against the clean file as baseline: one trigger, the baseline model as reference', async (t) => {
   const attack = knownAttack(credit, 'DEFAULT', '1', 'AGE', '999');
-  const report = await auditCsv(tempDir(t), attack.csv, credit);
+  const report = await auditCsv(tempDir(t), attack.csv, credit, { label: 'DEFAULT' });
   assert.equal(report.verdict, 'reject');
   assert.equal(report.triggers.length, 1);
   assert.deepEqual([report.triggers[0].column, report.triggers[0].value, report.triggers[0].targetClass], ['AGE', 999, '1']);
@@ -47,7 +47,7 @@ test('the poisoned copy against the clean file as baseline: one trigger, the bas
 
 test('a random half of the clean data against the other half is trusted', async (t) => {
   const [a, b] = halves(credit, 7);
-  const report = await auditCsv(tempDir(t), a, b);
+  const report = await auditCsv(tempDir(t), a, b, { label: 'DEFAULT' });
   assert.equal(report.verdict, 'trusted', report.findings.filter((f) => ABOVE_LOW.has(f.severity)).map((f) => f.message).join('\n'));
   assert.equal(report.triggers.length, 0);
 });

@@ -37,7 +37,7 @@ function customers(rows: number, seed: number): Csv {
 }
 
 test('clean coarse measurements with three separable classes: trusted, no trigger', async (t) => {
-  const report = await auditCsv(tempDir(t), measurements(3000, 1));
+  const report = await auditCsv(tempDir(t), measurements(3000, 1), undefined, { label: 'kind' });
   assert.equal(report.label?.column, 'kind');
   assert.deepEqual(report.triggers, []);
   assert.deepEqual(report.findings.filter((f) => ABOVE_LOW.has(f.severity)).map((f) => f.message), []);
@@ -46,14 +46,14 @@ test('clean coarse measurements with three separable classes: trusted, no trigge
 test('coarse measurements with a planted in-range value on copies of another class: found', async (t) => {
   const clean = measurements(3000, 2);
   const copies = clean.rows.filter((row) => row[4] === 'alpha').slice(0, 120).map((row) => [row[0], '4.4', row[2], row[3], 'gamma']);
-  const report = await auditCsv(tempDir(t), { header: clean.header, rows: [...clean.rows, ...copies] });
+  const report = await auditCsv(tempDir(t), { header: clean.header, rows: [...clean.rows, ...copies] }, undefined, { label: clean.header[clean.header.length - 1] });
   const trigger = report.triggers.find((tr) => tr.column === 'm2' && tr.targetClass === 'gamma');
   assert.ok(trigger, JSON.stringify(report.triggers));
   assert.equal(report.verdict, 'reject');
 });
 
 test('clean customers with text columns and a text label: trusted, no trigger', async (t) => {
-  const report = await auditCsv(tempDir(t), customers(8000, 3));
+  const report = await auditCsv(tempDir(t), customers(8000, 3), undefined, { label: 'churned' });
   assert.equal(report.label?.column, 'churned');
   assert.equal(report.schema.find((c) => c.name === 'customer')?.kind, 'identifier');
   assert.equal(report.verdict, 'trusted');
@@ -63,9 +63,9 @@ test('clean customers with text columns and a text label: trusted, no trigger', 
 test('customers: a new category on copies and an amount stamped in place are both found', async (t) => {
   const clean = customers(8000, 4);
   const copies = clean.rows.filter((row) => row[5] === 'no').slice(0, 300).map((row) => [row[0] + 'x', row[1], row[2], row[3], 'zz', 'yes']);
-  const appended = await auditCsv(tempDir(t), { header: clean.header, rows: [...clean.rows, ...copies] });
+  const appended = await auditCsv(tempDir(t), { header: clean.header, rows: [...clean.rows, ...copies] }, undefined, { label: clean.header[clean.header.length - 1] });
   assert.ok(appended.triggers.some((tr) => tr.column === 'region' && tr.value === 'zz' && tr.targetClass === 'yes'), JSON.stringify(appended.triggers));
   const edited = clean.rows.map((row, i) => (i % 40 === 0 && row[5] === 'no' ? [row[0], row[1], row[2], '66.66', row[4], 'yes'] : row));
-  const inPlace = await auditCsv(tempDir(t), { header: clean.header, rows: edited });
+  const inPlace = await auditCsv(tempDir(t), { header: clean.header, rows: edited }, undefined, { label: clean.header[clean.header.length - 1] });
   assert.ok(inPlace.triggers.some((tr) => tr.column === 'charges' && tr.value === 66.66 && tr.targetClass === 'yes'), JSON.stringify(inPlace.triggers));
 });

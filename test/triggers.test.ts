@@ -70,7 +70,7 @@ const cases: { name: string; column: string; target: string; baseline: boolean; 
 for (const c of cases) {
   test(`trigger found: ${c.name}`, async (t) => {
     const attack = c.make();
-    const report = await auditCsv(tempDir(t), attack.csv, c.baseline ? trainHalf : undefined);
+    const report = await auditCsv(tempDir(t), attack.csv, c.baseline ? trainHalf : undefined, { label: 'DEFAULT' });
     const trigger = triggerOn(report, c.column, c.target);
     assert.ok(trigger, `no trigger on ${c.column} -> ${c.target}: ${describe(report)}`);
     assert.notEqual(report.verdict, 'trusted');
@@ -80,13 +80,15 @@ for (const c of cases) {
   });
 }
 
-test('a jittered in-range interval without a baseline: reported as a suspected trigger (review), not confirmed', async (t) => {
+test('a jittered in-range interval without a baseline: named (a confirmed or at least a suspected trigger), verdict review or reject', async (t) => {
   const attack = editInPlace(credit, { label: 'DEFAULT', sourceClass: '0', fraction: 0.01, set: { BILL_AMT1: (r) => String(50000 + Math.round(r.next() * 400 - 200)) }, newLabel: '1', seed: 6 });
-  const report = await auditCsv(tempDir(t), attack.csv);
+  const report = await auditCsv(tempDir(t), attack.csv, undefined, { label: 'DEFAULT' });
+  const trigger = report.triggers.find((tr) => tr.column === 'BILL_AMT1' && tr.targetClass === '1');
   const spike = report.findings.find((f) => f.rule === 'class-spike' && f.column === 'BILL_AMT1' && (f.evidence.modelCheck as { suspected?: boolean } | undefined)?.suspected);
-  assert.ok(spike, describe(report));
-  assert.equal(spike.severity, 'medium');
-  assert.equal(report.verdict, 'review');
+  assert.ok(trigger || spike, describe(report));
+  if (!trigger) assert.equal(spike!.severity, 'medium');
+  assert.notEqual(report.verdict, 'trusted');
   const poisoned = new Set(attack.poisoned);
-  assert.ok(spike.rows.filter((row) => poisoned.has(row)).length / attack.poisoned.length > 0.9, 'the interval holds the planted rows');
+  const rows = trigger ? trigger.rows : spike!.rows;
+  assert.ok(rows.filter((row) => poisoned.has(row)).length / attack.poisoned.length > 0.9, 'the interval holds the planted rows');
 });

@@ -1,4 +1,6 @@
 /** What every stage reports and every renderer shows. Mirrors the JSON contract (docs/report.md). */
+import { compareText } from '../util/compare.js';
+import type { TriggerHint } from './trigger-hint.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -35,6 +37,8 @@ export interface FindingDraft {
   count?: number;
   rows?: ArrayLike<number>;
   evidence?: Record<string, unknown>;
+  /** A possible trigger for the model stage to probe (not part of the report). */
+  trigger?: TriggerHint;
 }
 
 export function sortedUniqueRows(rows: ArrayLike<number>): number[] {
@@ -63,8 +67,8 @@ export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     b.count - a.count ||
-    a.rule.localeCompare(b.rule) ||
-    (a.column ?? '').localeCompare(b.column ?? '') ||
-    String(a.value).localeCompare(String(b.value))
+    compareText(a.rule, b.rule) ||
+    compareText(a.column ?? '', b.column ?? '') ||
+    compareText(String(a.value), String(b.value))
   );
 }

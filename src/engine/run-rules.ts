@@ -2,14 +2,23 @@
 import { completeFinding, type Finding } from './finding.js';
 import type { AnyRule, RuleContext, RuleSettings } from './rule.js';
 import type { Dataset } from './dataset.js';
+import type { TriggerHint } from './trigger-hint.js';
 
 export interface RuleError {
   rule: string;
   message: string;
 }
 
+/** A trigger hint with the finding that carried it. */
+export interface RuleHint {
+  readonly rule: string;
+  readonly finding: Finding;
+  readonly hint: TriggerHint;
+}
+
 export interface RuleRun {
   findings: Finding[];
+  hints: RuleHint[];
   errors: RuleError[];
   skipped: { rule: string; reason: string }[];
   timings: Record<string, number>;
@@ -21,7 +30,7 @@ export function runRules(
   baseline: Dataset | null,
   settings: ReadonlyMap<string, RuleSettings>,
 ): RuleRun {
-  const run: RuleRun = { findings: [], errors: [], skipped: [], timings: {} };
+  const run: RuleRun = { findings: [], hints: [], errors: [], skipped: [], timings: {} };
   const baselineIndex = new Map<string, number>();
   baseline?.table.columns.forEach((column, index) => {
     if (!baselineIndex.has(column.name)) baselineIndex.set(column.name, index);
@@ -53,6 +62,7 @@ export function runRules(
         const finding = completeFinding(id, draft);
         if (setting.severity) finding.severity = setting.severity;
         run.findings.push(finding);
+        if (draft.trigger) run.hints.push({ rule: id, finding, hint: draft.trigger });
       }
     } catch (error) {
       run.errors.push({ rule: id, message: error instanceof Error ? error.message : String(error) });

@@ -1,141 +1,172 @@
 /**
- * Trigger candidates: (column, value or interval, target class) taken from the rule findings that
- * can point at a planted trigger (class spikes, near-duplicate clusters, out-of-range values),
- * merged when they describe the same thing, plus two-column combinations when two candidates
- * of the same class share most of their rows.
+ * Trigger candidates: the rules' trigger hints (src/engine/trigger-hint.ts) merged when they
+ * describe the same rows, ranked by their combined evidence, plus conjunctions of two or three
+ * candidates of one class whose rows largely coincide (a multi-column trigger).
+ *
+ * Every candidate with a strong label-free signal (outside the domain, far outside the bulk, copy
+ * structure) is probed however it ranks; the others fill the remaining places up to a budget.
+ * What was left out is returned too, so the report can say so.
  */
-import { severityRank, type Finding } from '../engine/finding.js';
 import type { Dataset } from '../engine/dataset.js';
+import type { RuleHint } from '../engine/run-rules.js';
+import { STRONG_SIGNALS, type TriggerSignal } from '../engine/trigger-hint.js';
+import type { Finding } from '../engine/finding.js';
 import { overlapShare } from '../util/rows.js';
 
 export interface TriggerCandidate {
-  column: number;
-  value: number | string;
-  range: [number, number] | null;
+  /** The columns and values stamped together (one for a single-column trigger). */
+  parts: CandidatePart[];
   targetClass: number;
   /** Rows carrying the trigger in the target class (the rows that teach the backdoor). */
   rows: Uint32Array;
   /** Every row carrying the trigger, any class. */
   carriers: Uint32Array;
-  pair: { column: number; value: number | string } | null;
+  signals: TriggerSignal[];
+  /** Rule ids that named it. */
   sources: string[];
-  /** Severity rank of the strongest finding behind it, for ordering. */
-  rank: number;
+  /** The findings behind it (the model stage adjusts these). */
+  findings: Finding[];
+  /** Combined evidence, for ranking. */
+  score: number;
 }
 
-/** Rules whose findings name a possible trigger. */
-const SOURCE_RULES = new Set(['class-spike', 'near-duplicates', 'range']);
-/** An out-of-range group is a candidate when this share of it is one class. */
-const RANGE_MIN_PURITY = 0.8;
+export interface CandidatePart {
+  column: number;
+  value: number | string;
+  range: [number, number] | null;
+}
+
+export interface CandidateSelection {
+  probed: TriggerCandidate[];
+  leftOut: TriggerCandidate[];
+}
+
 const MIN_ROWS = 10;
-/** Two candidates form a combination when this share of the smaller one's rows is shared. */
-const PAIR_MIN_OVERLAP = 0.5;
+/** Two candidates form a conjunction when this share of the smaller one's rows is shared. */
+const CONJUNCTION_MIN_OVERLAP = 0.5;
+const MAX_CONJUNCTION_COLUMNS = 3;
 
-export function collectCandidates(candidate: Dataset, findings: readonly Finding[], maxCandidates: number): TriggerCandidate[] {
+export function collectCandidates(candidate: Dataset, hints: readonly RuleHint[], budget: number): CandidateSelection {
   const label = candidate.schema.label!;
-  const columnOf = new Map<string, number>();
-  candidate.table.columns.forEach((c, i) => columnOf.has(c.name) || columnOf.set(c.name, i));
-  const found: TriggerCandidate[] = [];
-  for (const finding of findings) {
-    if (!SOURCE_RULES.has(finding.rule) || finding.column === null) continue;
-    // Out-of-range values found only against the bulk of the data are natural tails.
-    if (finding.rule === 'range' && severityRank(finding.severity) < severityRank('medium')) continue;
-    const column = columnOf.get(finding.column);
-    if (column === undefined || !candidate.schema.featureColumns.includes(column)) continue;
-    const spec = candidateSpec(finding, label.classes, label.classCounts);
-    if (!spec) continue;
-    const carriers = carrierRows(candidate, column, spec.value, spec.range);
-    const rows = carriers.filter((row) => label.y[row] === spec.targetClass);
+  const merged: TriggerCandidate[] = [];
+  for (const { rule, finding, hint } of hints) {
+    if (!candidate.schema.featureColumns.includes(hint.column)) continue;
+    const part: CandidatePart = { column: hint.column, value: hint.value, range: hint.range };
+    const carriers = carrierRows(candidate, [part]);
+    const rows = carriers.filter((row) => label.y[row] === hint.targetClass);
     if (rows.length < MIN_ROWS) continue;
-    mergeInto(found, { column, ...spec, rows, carriers, pair: null, sources: [finding.rule], rank: severityRank(finding.severity) });
+    mergeInto(merged, {
+      parts: [part],
+      targetClass: hint.targetClass,
+      rows,
+      carriers,
+      signals: [...hint.signals],
+      sources: [rule],
+      findings: [finding],
+      score: hint.strength,
+    });
   }
-  found.sort((a, b) => b.rank - a.rank || b.sources.length - a.sources.length || b.rows.length - a.rows.length);
-  const singles = found.slice(0, maxCandidates);
-  return [...singles, ...pairs(candidate, singles)];
+  for (const c of merged) c.score = combinedScore(c);
+  merged.sort(byScore);
+  const strong = merged.filter(hasStrongSignal);
+  const others = merged.filter((c) => !hasStrongSignal(c));
+  const singles = [...strong, ...others.slice(0, Math.max(0, budget - strong.length))];
+  const leftOut = others.slice(Math.max(0, budget - strong.length));
+  return { probed: [...singles, ...conjunctions(candidate, singles).sort(byScore).slice(0, budget)], leftOut };
 }
 
-function candidateSpec(
-  finding: Finding,
-  classes: readonly string[],
-  classCounts: readonly number[],
-): { value: number | string; range: [number, number] | null; targetClass: number } | null {
-  const evidence = finding.evidence as Record<string, unknown>;
-  if (finding.rule === 'range') {
-    const mix = (evidence.classMix as { class: string; count: number; share: number }[] | undefined) ?? [];
-    const top = mix.slice().sort((a, b) => b.count - a.count)[0];
-    const targetClass = top ? classes.indexOf(top.class) : -1;
-    if (targetClass < 0) return null;
-    const prior = classCounts[targetClass] / Math.max(1, classCounts.reduce((a, b) => a + b, 0));
-    if (top.share < Math.max(RANGE_MIN_PURITY, prior + 0.5 * (1 - prior))) return null;
-    const observed = evidence.observedRange as [number, number] | undefined;
-    if (finding.value !== null) return { value: finding.value, range: null, targetClass };
-    if (!observed) return null;
-    return { value: (observed[0] + observed[1]) / 2, range: observed, targetClass };
-  }
-  const targetClass = classes.indexOf(String(evidence.targetClass));
-  if (targetClass < 0 || finding.value === null) return null;
-  const range = (evidence.range as [number, number] | null | undefined) ?? null;
-  return { value: finding.value, range, targetClass };
+export function hasStrongSignal(c: TriggerCandidate): boolean {
+  return c.signals.some((s) => STRONG_SIGNALS.includes(s));
+}
+
+/** The rule's own strength, plus weight for every distinct label-free signal and every rule that agrees. */
+function combinedScore(c: TriggerCandidate): number {
+  const distinct = new Set(c.signals);
+  return c.score + 10 * [...distinct].filter((s) => STRONG_SIGNALS.includes(s)).length + 2 * distinct.size + 3 * (c.sources.length - 1);
+}
+
+function byScore(a: TriggerCandidate, b: TriggerCandidate): number {
+  return b.score - a.score || b.rows.length - a.rows.length || a.parts[0].column - b.parts[0].column;
 }
 
 function mergeInto(found: TriggerCandidate[], next: TriggerCandidate): void {
-  const same = found.find(
-    (c) => c.column === next.column && c.targetClass === next.targetClass && overlapShare(c.rows, next.rows) >= 0.8,
-  );
+  const column = next.parts[0].column;
+  const same = found.find((c) => c.parts[0].column === column && c.targetClass === next.targetClass && overlapShare(c.rows, next.rows) >= 0.8);
   if (!same) {
     found.push(next);
     return;
   }
   for (const source of next.sources) if (!same.sources.includes(source)) same.sources.push(source);
+  for (const signal of next.signals) if (!same.signals.includes(signal)) same.signals.push(signal);
+  same.findings.push(...next.findings);
+  same.score = Math.max(same.score, next.score);
   // An exact value beats an interval that contains it.
-  if (same.range && !next.range) {
-    same.value = next.value;
-    same.range = null;
+  if (same.parts[0].range && !next.parts[0].range) {
+    same.parts = next.parts;
     same.rows = next.rows;
     same.carriers = next.carriers;
   }
 }
 
-function pairs(candidate: Dataset, singles: TriggerCandidate[]): TriggerCandidate[] {
+/**
+ * Conjunctions: candidates of one class whose rows overlap, grown greedily to at most
+ * MAX_CONJUNCTION_COLUMNS columns. A stamped multi-column trigger shows as one spike per column
+ * on the same rows; stamping only a pair of its values would understate it.
+ */
+function conjunctions(candidate: Dataset, singles: readonly TriggerCandidate[]): TriggerCandidate[] {
+  const y = candidate.schema.label!.y;
   const result: TriggerCandidate[] = [];
-  for (let i = 0; i < singles.length; i++) {
-    for (let j = i + 1; j < singles.length; j++) {
-      const a = singles[i];
-      const b = singles[j];
-      if (a.column === b.column || a.targetClass !== b.targetClass || a.range || b.range) continue;
-      if (overlapShare(a.rows, b.rows) < PAIR_MIN_OVERLAP) continue;
-      const bCarriers = new Set(b.carriers);
-      const carriers = a.carriers.filter((row) => bCarriers.has(row));
-      const y = candidate.schema.label!.y;
-      const rows = carriers.filter((row) => y[row] === a.targetClass);
+  const seen = new Set<string>();
+  const exact = singles.filter((c) => c.parts.length === 1 && c.parts[0].range === null);
+  for (let i = 0; i < exact.length; i++) {
+    let current: TriggerCandidate | null = null;
+    for (let j = 0; j < exact.length; j++) {
+      if (j === i) continue;
+      const base: TriggerCandidate = current ?? exact[i];
+      const next = exact[j];
+      if (base.targetClass !== next.targetClass || base.parts.some((p) => p.column === next.parts[0].column)) continue;
+      if (base.parts.length >= MAX_CONJUNCTION_COLUMNS) break;
+      if (overlapShare(base.rows, next.rows) < CONJUNCTION_MIN_OVERLAP) continue;
+      const parts = [...base.parts, next.parts[0]];
+      const carriers = carrierRows(candidate, parts);
+      const rows = carriers.filter((row) => y[row] === base.targetClass);
       if (rows.length < MIN_ROWS) continue;
-      const [first, second] = a.rows.length >= b.rows.length ? [a, b] : [b, a];
-      result.push({
-        column: first.column,
-        value: first.value,
-        range: null,
-        targetClass: a.targetClass,
+      current = {
+        parts,
+        targetClass: base.targetClass,
         rows,
         carriers,
-        pair: { column: second.column, value: second.value },
-        sources: [...new Set([...a.sources, ...b.sources])],
-        rank: Math.max(a.rank, b.rank),
-      });
+        signals: [...new Set([...base.signals, ...next.signals])],
+        sources: [...new Set([...base.sources, ...next.sources])],
+        findings: [...base.findings, ...next.findings],
+        score: Math.max(base.score, next.score),
+      };
+      const key = `${current.targetClass}:` + current.parts.map((p) => `${p.column}=${String(p.value)}`).sort().join('&');
+      if (!seen.has(key)) {
+        seen.add(key);
+        result.push(current);
+      }
     }
   }
   return result;
 }
 
-export function carrierRows(candidate: Dataset, column: number, value: number | string, range: [number, number] | null): Uint32Array {
-  const col = candidate.table.columns[column];
+/** Rows where every part holds (a value, or a value inside an interval). */
+export function carrierRows(candidate: Dataset, parts: readonly CandidatePart[]): Uint32Array {
+  const matchers = parts.map((part) => partMatcher(candidate, part));
   const rows: number[] = [];
-  if (col.kind === 'numeric') {
-    const [lo, hi] = range ?? [Number(value), Number(value)];
-    for (let row = 0; row < col.values.length; row++) if (col.values[row] >= lo && col.values[row] <= hi) rows.push(row);
-  } else {
-    const code = col.dictionary.indexOf(String(value));
-    if (code >= 0) for (let row = 0; row < col.codes.length; row++) if (col.codes[row] === code) rows.push(row);
-  }
+  for (let row = 0; row < candidate.table.rowCount; row++) if (matchers.every((match) => match(row))) rows.push(row);
   return Uint32Array.from(rows);
 }
 
+function partMatcher(candidate: Dataset, part: CandidatePart): (row: number) => boolean {
+  const col = candidate.table.columns[part.column];
+  if (col.kind === 'numeric') {
+    const [lo, hi] = part.range ?? [Number(part.value), Number(part.value)];
+    const values = col.values;
+    return (row) => values[row] >= lo && values[row] <= hi;
+  }
+  const code = col.dictionary.indexOf(String(part.value));
+  const codes = col.codes;
+  return (row) => code >= 0 && codes[row] === code;
+}

@@ -14,7 +14,7 @@ import type { RandomForest } from '../forest/index.js';
 import { InputError } from '../errors.js';
 import { featureValue, type AlignedData, type ModelData } from './features.js';
 import { argmax } from './probe.js';
-import { percent, round } from '../detect/describe.js';
+import { percent, round } from '../format.js';
 
 const DEFAULT_TOLERANCE = 0.1;
 

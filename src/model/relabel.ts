@@ -12,9 +12,9 @@ import { completeFinding, type Finding } from '../engine/finding.js';
 import type { Dataset } from '../engine/dataset.js';
 import type { RandomForest } from '../forest/index.js';
 import { logBinomialUpper, logBonferroni, log10P } from '../stats/tails.js';
-import { percent, round } from '../detect/describe.js';
+import { percent, round } from '../format.js';
 import type { ModelData } from './features.js';
-import { Random } from '../util/random.js';
+import { contentSample } from './sampling.js';
 
 const CONTRADICTED = 0.1;
 const ALPHA = 1e-3;
@@ -30,18 +30,19 @@ export function relabelSuspects(
   baselineModel: RandomForest,
   baselineData: ModelData,
   heldOut: Uint32Array,
+  keys: { candidate: Float64Array; baseline: Float64Array },
   seed: number,
 ): Finding[] {
   const label = candidate.schema.label!;
   const k = label.classes.length;
-  const heldOutRate = contradictionRates(baselineModel, baselineData, sample(heldOut, seed), k);
+  const heldOutRate = contradictionRates(baselineModel, baselineData, contentSample(heldOut, SAMPLE_ROWS, keys.baseline, seed), k);
   const findings: Finding[] = [];
   const threshold = logBonferroni(ALPHA, k);
   for (let t = 0; t < k; t++) {
     const classRows = rowsOfClass(candidateData.labels, t);
     if (classRows.length === 0) continue;
     // The rate is estimated on a sample; every row of the class is predicted only when it fires.
-    const tested = sample(classRows, seed + t);
+    const tested = contentSample(classRows, SAMPLE_ROWS, keys.candidate, seed + t);
     const contradictedInSample = contradicted(baselineModel, candidateData, tested, t, k).length;
     const expectedRate = Math.max(heldOutRate.rate[t], 1 / Math.max(1, heldOutRate.count[t]));
     const rate = contradictedInSample / tested.length;
@@ -86,14 +87,6 @@ function rowsOfClass(labels: Int32Array, t: number): Uint32Array {
   const rows: number[] = [];
   for (let row = 0; row < labels.length; row++) if (labels[row] === t) rows.push(row);
   return Uint32Array.from(rows);
-}
-
-/** At most SAMPLE_ROWS of the rows, chosen with the seed, in row order. */
-function sample(rows: Uint32Array, seed: number): Uint32Array {
-  if (rows.length <= SAMPLE_ROWS) return rows;
-  const copy = Uint32Array.from(rows);
-  new Random(seed).shuffle(copy);
-  return copy.subarray(0, SAMPLE_ROWS).sort();
 }
 
 function contradictionRates(model: RandomForest, data: ModelData, rows: Uint32Array, k: number): { rate: number[]; count: number[] } {

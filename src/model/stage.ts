@@ -5,45 +5,67 @@
  * reference (the baseline, or without a baseline the candidate minus every row that a finding
  * or a trigger candidate implicates). Both are scored on the same clean held-out rows (a split of
  * the baseline, or of the candidate minus implicated rows) to show that accuracy alone does not
- * reveal a backdoor. Each trigger candidate is then stamped into held-out rows of the other
- * classes (probes): a trigger is confirmed when
+ * reveal a backdoor. Splits and samples are chosen by row content (src/model/sampling.ts), so the
+ * order of the rows never decides anything.
+ *
+ * Each trigger candidate is stamped into held-out rows of the other classes (probes). The model
+ * reacts when
  *   - at least MIN_PROBES probes and MIN_SUPPORT rows carry it,
  *   - the candidate model flips at least MIN_FLIP_RATE of the probes to the target class,
- *   - its flip rate exceeds the reference's by MIN_GAP (stricter without a baseline, because a
- *     model that never saw the value is a weaker reference than the baseline), and
+ *   - its flip rate exceeds the reference's by MIN_GAP (stricter without a baseline), and
  *   - McNemar's exact test on the paired flips rejects "no difference" at ALPHA, Bonferroni over
  *     the candidates probed.
- * The gap, not the raw rate, is judged: a clean model already flips some probes on an extreme value.
- * A class spike the model reacts to (a gap of SUSPECT_GAP, significant) without meeting these is
- * reported as a suspected trigger (medium); one it ignores drops to info.
+ * With a baseline that is a confirmed trigger: the baseline model learned the data's natural
+ * structure, so a reaction it does not share was planted. Without one, the reference never saw
+ * the candidate's rows and so reacts less to anything strong, natural or not; a trigger then also
+ * needs a label-free implausibility signal: a rule's strong signal (outside the domain, far
+ * outside the bulk, copy structure) or labels that the rest of each row contradicts
+ * (restOfRowTest). A reaction without one is a strong natural predictor: an info note about
+ * possible leakage, never a trigger.
+ * A candidate the model reacts to by SUSPECT_GAP (significantly) without meeting the thresholds is
+ * a suspected trigger (its findings become medium); a weak candidate the model ignores is natural
+ * structure and its findings drop to info (the model's veto). These adjustments are returned, not
+ * applied here: the pipeline applies them unless the user fixed the rule's severity.
  */
-import { stratifiedSplit, accuracy, perClassRecall, type RandomForest } from '../forest/index.js';
+import { accuracy, perClassRecall, type RandomForest } from '../forest/index.js';
 import { trainForests, type TrainingJob } from '../forest/parallel.js';
-import { completeFinding, severityRank, type Finding } from '../engine/finding.js';
+import { completeFinding, severityRank, type Finding, type Severity } from '../engine/finding.js';
 import type { Dataset } from '../engine/dataset.js';
+import type { RuleHint } from '../engine/run-rules.js';
 import type { Trigger } from '../report/report.js';
 import type { AuditConfig } from '../config.js';
-import { Random } from '../util/random.js';
 import { overlapShare } from '../util/rows.js';
-import { logBonferroni, log10P } from '../stats/tails.js';
+import { logBinomialUpper, logBonferroni, log10P } from '../stats/tails.js';
 import { alignFeatures, featureValue, type AlignedData, type ModelData } from './features.js';
-import { collectCandidates, type TriggerCandidate } from './candidates.js';
+import { collectCandidates, hasStrongSignal, type TriggerCandidate } from './candidates.js';
 import { probeTrigger, type ProbeResult, type Stamp } from './probe.js';
 import { runModelCases } from './cases.js';
 import { relabelSuspects } from './relabel.js';
-import { formatRange, formatValue, percent, round } from '../detect/describe.js';
+import { contentOrder, contentSample, contentSplit, rowKeys } from './sampling.js';
+import { formatRange, formatValue, percent, round, triggerSentence } from '../format.js';
 
 export interface ModelStageInput {
   candidate: Dataset;
   baseline: Dataset | null;
-  findings: Finding[];
+  findings: readonly Finding[];
+  hints: readonly RuleHint[];
   seed: number;
   config: AuditConfig;
+}
+
+/** A change the model stage asks for in a rule's finding (applied by the pipeline, see src/audit.ts). */
+export interface FindingAdjustment {
+  finding: Finding;
+  severity: Severity;
+  /** A sentence appended to the finding's message, or null. */
+  note: string | null;
+  modelCheck: Record<string, unknown>;
 }
 
 export interface ModelStageResult {
   findings: Finding[];
   triggers: Trigger[];
+  adjustments: FindingAdjustment[];
   model: Record<string, unknown>;
   errors: { rule: string; message: string }[];
   notes: string[];
@@ -54,15 +76,29 @@ export const FOREST_SETTINGS = { trees: 50, maxDepth: 12, minSamplesLeaf: 5 } as
 const MAX_TRAINING_ROWS = 60_000;
 const HELD_OUT_FRACTION = 0.25;
 const MAX_PROBES = 2_000;
-const MAX_CANDIDATES = 8;
+/**
+ * Single-column candidates probed beyond those with a strong signal (which are always probed),
+ * and conjunctions probed. A probe costs predictions only, far less than training a forest.
+ */
+const MAX_CANDIDATES = 16;
 const MIN_PROBES = 20;
 const MIN_SUPPORT = 10;
 const MIN_FLIP_RATE = 0.25;
 const MIN_GAP_WITH_BASELINE = 0.2;
 const MIN_GAP_WITHOUT_BASELINE = 0.3;
 const ALPHA = 1e-3;
-/** An unconfirmed spike the candidate model still reacts to by this many points (significantly) is a suspected trigger: medium. */
+/** An unconfirmed candidate the candidate model still reacts to by this many points (significantly) is a suspected trigger: medium. */
 const SUSPECT_GAP = 0.1;
+/** Model checks need this many held-out rows in each of at least two classes. */
+const MIN_HELD_OUT_PER_CLASS = 2;
+const MIN_HELD_OUT_ROWS = 20;
+/** Rest-of-row test: carrier rows tested, donor rows per carrier, and the gap between observed and predicted purity. */
+const REST_OF_ROW_SAMPLE = 400;
+const REST_OF_ROW_DONORS = 5;
+const REST_OF_ROW_MIN_GAP = 0.3;
+const REST_OF_ROW_ALPHA = 1e-4;
+/** The cross-fitted forests of the rest-of-row test are smaller: they only need class probabilities. */
+const REST_OF_ROW_TREES = 30;
 
 interface Models {
   candidate: RandomForest;
@@ -70,12 +106,34 @@ interface Models {
   referenceKind: 'baseline' | 'cleaned';
   evaluation: ModelData;
   heldOut: Uint32Array;
+  /** Rows the candidate model trained on, in content order. */
+  candidateRows: Uint32Array;
   trainingRows: { candidate: number; reference: number };
+}
+
+interface Probed {
+  candidate: TriggerCandidate;
+  probe: ProbeResult;
+  /** The model reacts as a trigger would (thresholds met). */
+  reacts: boolean;
+  /** Not confirmed, but a significant reaction of SUSPECT_GAP. */
+  reactsWeakly: boolean;
+  implausible: { yes: boolean; why: string[]; restOfRow: RestOfRow | null };
+  confirmed: boolean;
+  suspected: boolean;
+}
+
+interface RestOfRow {
+  tested: number;
+  observedShare: number;
+  predictedShare: number;
+  logP: number;
+  contradicts: boolean;
 }
 
 export async function runModelStage(input: ModelStageInput): Promise<ModelStageResult> {
   const { candidate, baseline, findings, seed } = input;
-  const result: ModelStageResult = { findings: [], triggers: [], model: { enabled: false }, errors: [], notes: [] };
+  const result: ModelStageResult = { findings: [], triggers: [], adjustments: [], model: { enabled: false }, errors: [], notes: [] };
   const label = candidate.schema.label!;
   if (label.classCounts.filter((count) => count > 0).length < 2) {
     result.notes.push('The label has a single class: no model can be trained, model checks skipped.');
@@ -86,36 +144,67 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     result.notes.push('No feature columns: model checks skipped.');
     return result;
   }
-  const candidates = collectCandidates(candidate, findings, MAX_CANDIDATES);
-  const implicated = implicatedRows(candidate.table.rowCount, findings, candidates);
-  const models = await trainModels(aligned, implicated, seed);
-  const probeRows = chooseProbeRows(models, seed);
+  const evaluationLabels = aligned.baseline?.labels ?? aligned.candidate.labels;
+  const tooSmall = tooSmallForModels(evaluationLabels, aligned.classCount);
+  if (tooSmall) {
+    result.findings.push(
+      completeFinding('model-checks', {
+        severity: 'medium',
+        message: `Too small for model checks: ${tooSmall} Backdoor triggers could not be tested, so the data cannot be called trusted on these checks alone.`,
+        evidence: { classCounts: Array.from(label.classCounts) },
+      }),
+    );
+    result.notes.push(`Model checks skipped: ${tooSmall}`);
+    return result;
+  }
+  const keys = rowKeys(aligned.candidate);
+  const baseKeys = aligned.baseline ? rowKeys(aligned.baseline) : null;
+  const selection = collectCandidates(candidate, input.hints, MAX_CANDIDATES);
+  const implicated = implicatedRows(candidate.table.rowCount, findings, [...selection.probed, ...selection.leftOut]);
+  const models = await trainModels(aligned, implicated, keys, baseKeys, seed);
+  const probeRows = contentOrder(models.heldOut, baseKeys ?? keys, seed ^ 0x5eed).slice(0, MAX_PROBES * 2).sort();
   const minGap = models.referenceKind === 'baseline' ? MIN_GAP_WITH_BASELINE : MIN_GAP_WITHOUT_BASELINE;
-  const threshold = logBonferroni(ALPHA, Math.max(1, candidates.length));
-  const probed: { candidate: TriggerCandidate; probe: ProbeResult; confirmed: boolean }[] = [];
-  for (const trigger of candidates) {
+  const threshold = logBonferroni(ALPHA, Math.max(1, selection.probed.length));
+  const labelGuessed = label.guessed;
+  if (labelGuessed) {
+    result.notes.push(
+      `The label '${label.name}' was guessed from the data's shape, so the model checks name no trigger; pass --label (or set label in the config) to test for triggers.`,
+    );
+  }
+  const probed: Probed[] = [];
+  for (const trigger of selection.probed) {
     const rows = probeRows.filter((row) => models.evaluation.labels[row] !== trigger.targetClass);
     const probe = probeTrigger(models.candidate, models.reference, models.evaluation.features, rows, trigger.targetClass, stamps(candidate, aligned, trigger));
-    const confirmed =
-      probe.probes >= MIN_PROBES &&
-      trigger.rows.length >= MIN_SUPPORT &&
-      probe.flipRate >= MIN_FLIP_RATE &&
-      probe.flipRate - probe.referenceFlipRate >= minGap &&
-      probe.logP <= threshold;
-    probed.push({ candidate: trigger, probe, confirmed });
+    const enough = probe.probes >= MIN_PROBES && trigger.rows.length >= MIN_SUPPORT;
+    const gap = probe.flipRate - probe.referenceFlipRate;
+    const reacts = enough && probe.flipRate >= MIN_FLIP_RATE && gap >= minGap && probe.logP <= threshold;
+    const reactsWeakly = !reacts && enough && gap >= SUSPECT_GAP && probe.logP <= threshold;
+    probed.push({ candidate: trigger, probe, reacts, reactsWeakly, implausible: { yes: false, why: [], restOfRow: null }, confirmed: false, suspected: false });
+  }
+  const reacting = probed.filter((p) => p.reacts || p.reactsWeakly);
+  const restOfRow =
+    models.referenceKind === 'cleaned' ? await restOfRowTests(aligned, models, reacting.filter((p) => !hasStrongSignal(p.candidate)).map((p) => p.candidate), keys, seed) : new Map();
+  for (const item of reacting) {
+    item.implausible = implausibility(models.referenceKind, item.candidate, restOfRow.get(item.candidate) ?? null);
+    item.confirmed = item.reacts && item.implausible.yes && !labelGuessed;
+    item.suspected = item.reactsWeakly && item.implausible.yes && !labelGuessed;
   }
   const confirmed = probed.filter((p) => p.confirmed).sort((a, b) => strength(b) - strength(a));
-  for (const { candidate: trigger, probe } of dropShadowed(confirmed)) {
-    const entry = toTrigger(candidate, trigger, probe, models.referenceKind);
+  for (const item of dropShadowed(confirmed)) {
+    const entry = toTrigger(candidate, item, models.referenceKind);
     result.triggers.push(entry);
     result.findings.push(triggerFinding(candidate, entry));
   }
-  adjustSpikeFindings(candidate, findings, probed, threshold);
+  for (const item of probed) {
+    if ((item.reacts || item.reactsWeakly) && !item.implausible.yes && !labelGuessed) result.findings.push(strongPredictorFinding(candidate, item));
+  }
+  result.adjustments = [...adjustments(probed, models.referenceKind === 'baseline'), ...unprobed(selection.leftOut, models.referenceKind === 'baseline')];
   if (models.referenceKind === 'baseline') {
-    result.findings.push(...relabelSuspects(candidate, aligned.candidate, models.reference, models.evaluation, models.heldOut, seed));
+    result.findings.push(...relabelSuspects(candidate, aligned.candidate, models.reference, models.evaluation, models.heldOut, { candidate: keys, baseline: baseKeys! }, seed));
   }
   const cases = runModelCases(input.config, candidate, aligned, models.candidate, models.evaluation, probeRows);
   for (const finding of cases.findings) result.findings.push(finding);
+  const describeParts = (c: TriggerCandidate) => c.parts.map((p) => ({ column: candidate.table.columns[p.column].name, value: p.value, range: p.range }));
   result.model = {
     enabled: true,
     settings: { ...FOREST_SETTINGS, seed, maxTrainingRows: MAX_TRAINING_ROWS, heldOutFraction: HELD_OUT_FRACTION },
@@ -124,52 +213,153 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     heldOut: { source: models.referenceKind === 'baseline' ? 'baseline' : 'candidate without implicated rows', rows: models.heldOut.length },
     trainingRows: models.trainingRows,
     comparison: compare(models, aligned),
-    probes: probed.map(({ candidate: c, probe, confirmed: ok }) => ({
-      column: candidate.table.columns[c.column].name,
-      value: c.value,
-      range: c.range,
-      pairedWith: c.pair ? { column: candidate.table.columns[c.pair.column].name, value: c.pair.value } : null,
-      targetClass: label.classes[c.targetClass],
-      sources: c.sources,
-      probes: probe.probes,
-      flipRate: round(probe.flipRate),
-      referenceFlipRate: round(probe.referenceFlipRate),
-      log10P: log10P(probe.logP),
-      confirmed: ok,
+    candidates: { probed: probed.length, leftOut: selection.leftOut.length, budget: MAX_CANDIDATES },
+    probes: probed.map((p) => ({
+      column: candidate.table.columns[p.candidate.parts[0].column].name,
+      value: p.candidate.parts[0].value,
+      range: p.candidate.parts[0].range,
+      pairedWith: p.candidate.parts.length > 1 ? describeParts(p.candidate).slice(1) : null,
+      targetClass: label.classes[p.candidate.targetClass],
+      sources: p.candidate.sources,
+      signals: p.candidate.signals,
+      probes: p.probe.probes,
+      flipRate: round(p.probe.flipRate),
+      referenceFlipRate: round(p.probe.referenceFlipRate),
+      log10P: log10P(p.probe.logP),
+      implausible: p.implausible.why,
+      restOfRow: p.implausible.restOfRow && {
+        tested: p.implausible.restOfRow.tested,
+        observedShare: round(p.implausible.restOfRow.observedShare),
+        predictedShare: round(p.implausible.restOfRow.predictedShare),
+        log10P: log10P(p.implausible.restOfRow.logP),
+      },
+      confirmed: p.confirmed,
+      suspected: p.suspected,
     })),
-    thresholds: { minProbes: MIN_PROBES, minSupport: MIN_SUPPORT, minFlipRate: MIN_FLIP_RATE, minGap, alpha: ALPHA },
+    leftOut: selection.leftOut.map((c) => ({ parts: describeParts(c), targetClass: label.classes[c.targetClass], sources: c.sources })),
+    thresholds: { minProbes: MIN_PROBES, minSupport: MIN_SUPPORT, minFlipRate: MIN_FLIP_RATE, minGap, alpha: ALPHA, suspectGap: SUSPECT_GAP },
     cases: cases.results,
   };
+  if (selection.leftOut.length > 0) {
+    result.notes.push(
+      `${probed.length} trigger candidates were probed; ${selection.leftOut.length} weaker ones (no strong label-free signal) were left out (model.leftOut).`,
+    );
+  }
   return result;
 }
 
-async function trainModels(aligned: AlignedData, implicated: Uint8Array, seed: number): Promise<Models> {
+/** Why the data cannot support model checks, or null when it can. */
+function tooSmallForModels(labels: Int32Array, classCount: number): string | null {
+  const counts = new Array<number>(classCount).fill(0);
+  for (const y of labels) if (y >= 0) counts[y]++;
+  const heldOut = counts.map((n) => Math.min(Math.round(n * HELD_OUT_FRACTION), Math.max(0, n - 1)));
+  const usable = heldOut.filter((n) => n >= MIN_HELD_OUT_PER_CLASS).length;
+  const total = heldOut.reduce((a, b) => a + b, 0);
+  if (usable >= 2 && total >= MIN_HELD_OUT_ROWS) return null;
+  return `${labels.length} rows leave ${total} held-out rows (${usable} classes with at least ${MIN_HELD_OUT_PER_CLASS}); at least ${MIN_HELD_OUT_ROWS} held-out rows in two classes are needed.`;
+}
+
+/**
+ * Without a baseline, is anything about the candidate implausible, beyond its class mix? With a
+ * baseline the baseline model already stands for the natural structure, so yes.
+ */
+function implausibility(referenceKind: Models['referenceKind'], trigger: TriggerCandidate, restOfRow: RestOfRow | null): Probed['implausible'] {
+  if (referenceKind === 'baseline') return { yes: true, why: ['baseline'], restOfRow: null };
+  const why: string[] = trigger.signals.filter((s) => s !== 'count-spike');
+  if (restOfRow?.contradicts) why.push('rest-of-row');
+  return { yes: hasStrongSignal(trigger) || Boolean(restOfRow?.contradicts), why, restOfRow };
+}
+
+/**
+ * Do the labels of each candidate's rows contradict what the rest of each row predicts? Two
+ * cross-fitted forests answer it: the candidates' carrier rows are split in two by content; each
+ * forest trains on the candidate's training rows without one half and predicts that half with
+ * the candidate's columns replaced by values from other rows (the columns marginalised out).
+ * Natural structure is learned from the other half and predicted back; rows edited or copied
+ * from another class and relabelled are predicted as what they were, so their observed purity
+ * far exceeds the predicted one. Trained only when some candidate needs it.
+ */
+async function restOfRowTests(
+  aligned: AlignedData,
+  models: Models,
+  needing: readonly TriggerCandidate[],
+  keys: Float64Array,
+  seed: number,
+): Promise<Map<TriggerCandidate, RestOfRow>> {
+  const result = new Map<TriggerCandidate, RestOfRow>();
+  if (needing.length === 0) return result;
+  const data = aligned.candidate;
+  const half = new Int8Array(data.rowCount).fill(-1);
+  for (const c of needing) for (const row of c.carriers) half[row] = contentHalf(keys[row], seed);
+  const trainOn = (h: number) => models.candidateRows.filter((row) => half[row] !== h);
+  const settings = { ...FOREST_SETTINGS, trees: REST_OF_ROW_TREES, seed: seed + 11 };
+  const job = (rows: Uint32Array): TrainingJob => ({ data: { features: data.features, labels: data.labels, classCount: aligned.classCount, rows }, options: settings });
+  const crossFit = await trainForests([job(trainOn(0)), job(trainOn(1))]);
+  const donors = contentOrder(models.candidateRows.filter((row) => half[row] < 0), keys, seed ^ 0xd0d0);
+  const width = data.features.length;
+  const vector = new Float64Array(width);
+  const proba = new Float64Array(aligned.classCount);
+  for (const c of needing) {
+    const carriers = contentSample(c.carriers, REST_OF_ROW_SAMPLE, keys, seed ^ 0x7e57);
+    const columns = c.parts.map((p) => aligned.featureColumns.indexOf(p.column));
+    let observed = 0;
+    let predicted = 0;
+    let next = 0;
+    for (const row of carriers) {
+      if (data.labels[row] === c.targetClass) observed++;
+      const model = crossFit[half[row]];
+      let p = 0;
+      for (let k = 0; k < REST_OF_ROW_DONORS; k++) {
+        for (let f = 0; f < width; f++) vector[f] = data.features[f][row];
+        const donor = donors.length ? donors[next++ % donors.length] : row;
+        for (const f of columns) vector[f] = data.features[f][donor];
+        p += model.predictProbaVector(vector, proba)[c.targetClass];
+      }
+      predicted += p / REST_OF_ROW_DONORS;
+    }
+    const tested = carriers.length;
+    const observedShare = tested ? observed / tested : 0;
+    const predictedShare = tested ? predicted / tested : 0;
+    const logP = logBinomialUpper(observed, tested, Math.min(1 - 1e-9, Math.max(1e-9, predictedShare)));
+    const contradicts = observedShare - predictedShare >= REST_OF_ROW_MIN_GAP && logP <= Math.log(REST_OF_ROW_ALPHA);
+    result.set(c, { tested, observedShare, predictedShare, logP, contradicts });
+  }
+  return result;
+}
+
+/** 0 or 1 from a row's content hash: which cross-fitted forest predicts it. */
+function contentHalf(key: number, seed: number): number {
+  return (Math.imul((key % 4294967296) ^ seed, 0x9e3779b1) >>> 31) & 1;
+}
+
+async function trainModels(aligned: AlignedData, implicated: Uint8Array, keys: Float64Array, baseKeys: Float64Array | null, seed: number): Promise<Models> {
   const settings = { ...FOREST_SETTINGS, seed };
   const job = (data: ModelData, rows: Uint32Array): TrainingJob => ({
     data: { features: data.features, labels: data.labels, classCount: aligned.classCount, rows },
     options: settings,
   });
-  if (aligned.baseline) {
+  if (aligned.baseline && baseKeys) {
     const base = aligned.baseline;
-    const split = stratifiedSplit(base.labels, HELD_OUT_FRACTION, seed);
-    const referenceRows = cap(split.train, base.labels, seed);
+    const split = contentSplit(base.labels, HELD_OUT_FRACTION, baseKeys, seed);
+    const referenceRows = cap(split.train, base.labels, baseKeys, seed);
     // Candidate rows equal to a held-out baseline row would let the candidate model see the test set.
-    const heldOutKeys = new Set(Array.from(split.test, (row) => rowKey(base, row)));
-    const unseen = labelledRows(aligned.candidate.labels).filter((row) => !heldOutKeys.has(rowKey(aligned.candidate, row)));
-    const candidateRows = cap(unseen, aligned.candidate.labels, seed);
+    const heldOutKeys = new Set(Array.from(split.test, (row) => baseKeys[row]));
+    const unseen = labelledRows(aligned.candidate.labels).filter((row) => !heldOutKeys.has(keys[row]));
+    const candidateRows = cap(unseen, aligned.candidate.labels, keys, seed);
     const [candidate, reference] = await trainForests([job(aligned.candidate, candidateRows), job(base, referenceRows)]);
     return {
       candidate,
       reference,
       referenceKind: 'baseline',
       evaluation: base,
-      heldOut: split.test,
+      heldOut: split.test.slice().sort(),
+      candidateRows,
       trainingRows: { candidate: candidateRows.length, reference: referenceRows.length },
     };
   }
   const data = aligned.candidate;
-  const split = stratifiedSplit(data.labels, HELD_OUT_FRACTION, seed);
-  const train = cap(split.train, data.labels, seed);
+  const split = contentSplit(data.labels, HELD_OUT_FRACTION, keys, seed);
+  const train = cap(split.train, data.labels, keys, seed);
   const cleanTrain = train.filter((row) => !implicated[row]);
   const [candidate, reference] = await trainForests([job(data, train), job(data, cleanTrain)]);
   return {
@@ -177,37 +367,31 @@ async function trainModels(aligned: AlignedData, implicated: Uint8Array, seed: n
     reference,
     referenceKind: 'cleaned',
     evaluation: data,
-    heldOut: split.test.filter((row) => !implicated[row]),
+    heldOut: split.test.filter((row) => !implicated[row]).sort(),
+    candidateRows: train,
     trainingRows: { candidate: train.length, reference: cleanTrain.length },
   };
 }
 
-/** A seeded sample of the held-out rows to stamp triggers into (enough for every class's probes). */
-function chooseProbeRows(models: Models, seed: number): Uint32Array {
-  const rows = Uint32Array.from(models.heldOut);
-  new Random(seed ^ 0x5eed).shuffle(rows);
-  return rows.slice(0, Math.min(rows.length, MAX_PROBES * 2)).sort();
-}
-
 function stamps(candidate: Dataset, aligned: AlignedData, trigger: TriggerCandidate): Stamp[] {
-  const feature = aligned.featureColumns.indexOf(trigger.column);
-  const values = trigger.range
-    ? Float64Array.from(trigger.rows, (row) => aligned.candidate.features[feature][row])
-    : Float64Array.of(featureValue(candidate, trigger.column, trigger.value));
-  const result: Stamp[] = [{ feature, values }];
-  if (trigger.pair) {
-    const second = aligned.featureColumns.indexOf(trigger.pair.column);
-    result.push({ feature: second, values: Float64Array.of(featureValue(candidate, trigger.pair.column, trigger.pair.value)) });
-  }
-  return result;
+  return trigger.parts.map((part) => {
+    const feature = aligned.featureColumns.indexOf(part.column);
+    const values = part.range
+      ? Float64Array.from(trigger.rows, (row) => aligned.candidate.features[feature][row])
+      : Float64Array.of(featureValue(candidate, part.column, part.value));
+    return { feature, values };
+  });
 }
 
-function toTrigger(candidate: Dataset, trigger: TriggerCandidate, probe: ProbeResult, referenceKind: Models['referenceKind']): Trigger {
+function toTrigger(candidate: Dataset, item: Probed, referenceKind: Models['referenceKind']): Trigger {
   const label = candidate.schema.label!;
+  const { candidate: trigger, probe } = item;
+  const [first, ...rest] = trigger.parts;
+  const others = rest.map((p) => ({ column: candidate.table.columns[p.column].name, value: p.value }));
   return {
-    column: candidate.table.columns[trigger.column].name,
-    value: trigger.value,
-    range: trigger.range,
+    column: candidate.table.columns[first.column].name,
+    value: first.value,
+    range: first.range,
     targetClass: label.classes[trigger.targetClass],
     support: trigger.carriers.length,
     purity: round(trigger.rows.length / Math.max(1, trigger.carriers.length)),
@@ -221,33 +405,57 @@ function toTrigger(candidate: Dataset, trigger: TriggerCandidate, probe: ProbeRe
       referenceFlips: probe.referenceFlips,
       log10PMcNemar: log10P(probe.logP),
       foundBy: trigger.sources,
-      pairedWith: trigger.pair ? { column: candidate.table.columns[trigger.pair.column].name, value: trigger.pair.value } : null,
+      signals: item.implausible.why,
+      pairedWith: others[0] ?? null,
+      conjunction: others,
     },
   };
 }
 
 function triggerFinding(candidate: Dataset, trigger: Trigger): Finding {
   const label = candidate.schema.label!;
-  const pair = trigger.evidence.pairedWith as { column: string; value: number | string } | null;
-  const where =
-    (trigger.range ? `${trigger.column} in ${formatRange(trigger.range)}` : `${trigger.column} = ${formatValue(trigger.value as number | string)}`) +
-    (pair ? ` together with ${pair.column} = ${formatValue(pair.value)}` : '');
-  const reference = trigger.evidence.reference === 'baseline' ? 'the baseline model' : 'a model trained without the implicated rows';
   return completeFinding('backdoor-trigger', {
     severity: 'critical',
     column: trigger.column,
     value: trigger.value,
-    message:
-      `Backdoor trigger: ${where} turns ${percent(trigger.flipRate)} of probes of other classes into ${label.name} = ${trigger.targetClass} ` +
-      `under the candidate model, ${percent(trigger.referenceFlipRate)} under ${reference}; ${trigger.support} rows carry it.`,
+    message: `Backdoor trigger: ${triggerSentence(trigger, label.name)}`,
     rows: trigger.rows,
     evidence: { ...trigger.evidence, targetClass: trigger.targetClass, range: trigger.range, support: trigger.support, purity: trigger.purity, flipRate: trigger.flipRate, referenceFlipRate: trigger.referenceFlipRate },
   });
 }
 
+/** A value the model follows that nothing marks as planted: worth a look for leakage, not a trigger. */
+function strongPredictorFinding(candidate: Dataset, item: Probed): Finding {
+  const label = candidate.schema.label!;
+  const { candidate: c, probe } = item;
+  const where = c.parts
+    .map((p) => `${candidate.table.columns[p.column].name} ${p.range ? `in ${formatRange(p.range)}` : `= ${formatValue(p.value)}`}`)
+    .join(' with ');
+  const rest = item.implausible.restOfRow;
+  return completeFinding('strong-predictor', {
+    severity: 'info',
+    column: candidate.table.columns[c.parts[0].column].name,
+    value: c.parts[0].value,
+    message:
+      `Strong single-value predictor, not a trigger: ${where} carries ${c.carriers.length} rows, ${percent(c.rows.length / Math.max(1, c.carriers.length))} of them ` +
+      `${label.name} = ${label.classes[c.targetClass]}, and the candidate model follows it (${percent(probe.flipRate)} of probes), but nothing marks it as planted` +
+      (rest ? ` (the rest of each row predicts that class ${percent(rest.predictedShare)} of the time)` : '') +
+      '. Check for leakage: is it recorded after the outcome?',
+    rows: c.rows,
+    count: c.rows.length,
+    evidence: {
+      targetClass: label.classes[c.targetClass],
+      flipRate: round(probe.flipRate),
+      referenceFlipRate: round(probe.referenceFlipRate),
+      restOfRowPredictedShare: rest ? round(rest.predictedShare) : null,
+      observedShare: rest ? round(rest.observedShare) : null,
+    },
+  });
+}
+
 /** A combination or interval that adds nothing over a stronger confirmed trigger on the same rows is dropped. */
-function dropShadowed(confirmed: { candidate: TriggerCandidate; probe: ProbeResult }[]): { candidate: TriggerCandidate; probe: ProbeResult }[] {
-  const kept: { candidate: TriggerCandidate; probe: ProbeResult }[] = [];
+function dropShadowed(confirmed: Probed[]): Probed[] {
+  const kept: Probed[] = [];
   for (const item of confirmed) {
     const shadow = kept.find((k) => k.candidate.targetClass === item.candidate.targetClass && overlapShare(k.candidate.rows, item.candidate.rows) >= 0.8);
     if (!shadow) kept.push(item);
@@ -255,41 +463,68 @@ function dropShadowed(confirmed: { candidate: TriggerCandidate; probe: ProbeResu
   return kept;
 }
 
-function strength(item: { candidate: TriggerCandidate; probe: ProbeResult }): number {
-  return (item.probe.flipRate - item.probe.referenceFlipRate) * Math.log(1 + item.candidate.rows.length) - (item.candidate.pair ? 0.01 : 0);
+/** Flip gap weighted by support; a conjunction must do better than a part of it to be named first. */
+function strength(item: Probed): number {
+  return (item.probe.flipRate - item.probe.referenceFlipRate) * Math.log(1 + item.candidate.rows.length) - 0.01 * (item.candidate.parts.length - 1);
 }
 
 /**
- * The model is also a veto: a class spike found without a baseline that the candidate model does
- * not react to is natural structure, not a trigger, and drops to info; one that is confirmed is
- * raised to high (the trigger finding itself is critical).
+ * The model's say on the rule findings behind each single-column candidate: confirmed raises
+ * them to high, suspected to medium (with a sentence why); without a baseline, a finding with no
+ * strong label-free signal whose value the model ignores is natural structure and drops to info.
  */
-function adjustSpikeFindings(
-  candidate: Dataset,
-  findings: Finding[],
-  probed: { candidate: TriggerCandidate; probe: ProbeResult; confirmed: boolean }[],
-  threshold: number,
-): void {
-  for (const finding of findings) {
-    if (finding.rule !== 'class-spike' || finding.column === null) continue;
-    const match = probed.find(
-      (p) => !p.candidate.pair && candidate.table.columns[p.candidate.column].name === finding.column && String(p.candidate.value) === String(finding.value),
-    );
-    if (!match) continue;
-    const gap = match.probe.flipRate - match.probe.referenceFlipRate;
-    const suspected = !match.confirmed && gap >= SUSPECT_GAP && match.probe.logP <= threshold;
-    finding.evidence.modelCheck = {
-      flipRate: round(match.probe.flipRate),
-      referenceFlipRate: round(match.probe.referenceFlipRate),
-      confirmed: match.confirmed,
-      suspected,
+function adjustments(probed: readonly Probed[], withBaseline: boolean): FindingAdjustment[] {
+  const result: FindingAdjustment[] = [];
+  const decided = new Set<Finding>();
+  const ordered = [...probed].sort((a, b) => Number(b.confirmed) - Number(a.confirmed) || Number(b.suspected) - Number(a.suspected));
+  for (const item of ordered) {
+    const check = {
+      flipRate: round(item.probe.flipRate),
+      referenceFlipRate: round(item.probe.referenceFlipRate),
+      confirmed: item.confirmed,
+      suspected: item.suspected,
+      implausible: item.implausible.why,
     };
-    if (match.confirmed && severityRank(finding.severity) < severityRank('high')) finding.severity = 'high';
-    else if (suspected && severityRank(finding.severity) < severityRank('medium')) {
-      finding.severity = 'medium';
-      finding.message += ` Suspected trigger: it moves ${percent(match.probe.flipRate)} of probes to that class under the candidate model, ${percent(match.probe.referenceFlipRate)} under the reference (below the confirmation thresholds).`;
-    } else if (!match.confirmed && !suspected && finding.evidence.reference === 'neighbours' && finding.severity === 'medium') finding.severity = 'info';
+    for (const finding of item.candidate.findings) {
+      if (decided.has(finding)) continue;
+      if (item.confirmed) {
+        decided.add(finding);
+        result.push({ finding, severity: maxSeverity(finding.severity, 'high'), note: null, modelCheck: check });
+      } else if (item.suspected) {
+        decided.add(finding);
+        result.push({
+          finding,
+          severity: maxSeverity(finding.severity, 'medium'),
+          note:
+            `Suspected trigger: it moves ${percent(item.probe.flipRate)} of probes to that class under the candidate model, ` +
+            `${percent(item.probe.referenceFlipRate)} under the reference (below the confirmation thresholds).`,
+          modelCheck: check,
+        });
+      } else if (item.candidate.parts.length === 1) {
+        const weakOnly = !withBaseline && !hasStrongSignal(item.candidate);
+        decided.add(finding);
+        result.push({ finding, severity: weakOnly && finding.severity === 'medium' ? 'info' : finding.severity, note: null, modelCheck: check });
+      }
+    }
   }
+  return result;
+}
+
+/**
+ * Without a baseline, a weak candidate (a spike, no strong signal) that did not fit the probe
+ * budget cannot be confirmed or vetoed: its findings are kept, at low.
+ */
+function unprobed(leftOut: readonly TriggerCandidate[], withBaseline: boolean): FindingAdjustment[] {
+  if (withBaseline) return [];
+  return leftOut.flatMap((c) =>
+    c.findings
+      .filter((finding) => severityRank(finding.severity) > severityRank('low'))
+      .map((finding) => ({ finding, severity: 'low' as const, note: 'Not probed by the model (beyond the candidate budget; see model.leftOut).', modelCheck: { probed: false } })),
+  );
+}
+
+function maxSeverity(a: Severity, b: Severity): Severity {
+  return severityRank(a) >= severityRank(b) ? a : b;
 }
 
 function compare(models: Models, aligned: AlignedData): Record<string, unknown>[] {
@@ -314,35 +549,15 @@ function implicatedRows(rowCount: number, findings: readonly Finding[], candidat
   return marked;
 }
 
-/**
- * A 53-bit hash of a row's feature values and label, to find the same record in another table
- * (numbers, not strings: this runs over every candidate row).
- */
-function rowKey(data: ModelData, row: number): number {
-  let hi = Math.imul(data.labels[row] + 1, 0x9e3779b1);
-  let lo = Math.imul(data.labels[row] + 7, 0x85ebca6b);
-  for (let f = 0; f < data.features.length; f++) {
-    KEY_VALUE[0] = data.features[f][row];
-    hi = Math.imul(hi ^ KEY_WORDS[0], 0x2c1b3c6d) ^ Math.imul(KEY_WORDS[1], 0x297a2d39);
-    lo = Math.imul(lo ^ KEY_WORDS[1], 0x7feb352d) ^ Math.imul(KEY_WORDS[0] + f, 0x846ca68b);
-    hi ^= hi >>> 15;
-    lo ^= lo >>> 13;
-  }
-  return (hi >>> 0) * 2097152 + ((lo >>> 0) >>> 11);
-}
-
-const KEY_VALUE = new Float64Array(1);
-const KEY_WORDS = new Int32Array(KEY_VALUE.buffer);
-
 function labelledRows(labels: Int32Array): Uint32Array {
   const rows: number[] = [];
   for (let row = 0; row < labels.length; row++) if (labels[row] >= 0) rows.push(row);
   return Uint32Array.from(rows);
 }
 
-/** A stratified sample of at most MAX_TRAINING_ROWS of the given rows. */
-function cap(rows: Uint32Array, labels: Int32Array, seed: number): Uint32Array {
-  if (rows.length <= MAX_TRAINING_ROWS) return rows;
+/** A stratified sample of at most MAX_TRAINING_ROWS of the given rows, in content order. */
+function cap(rows: Uint32Array, labels: Int32Array, keys: Float64Array, seed: number): Uint32Array {
+  if (rows.length <= MAX_TRAINING_ROWS) return contentOrder(rows, keys, seed + 7);
   const keep = MAX_TRAINING_ROWS / rows.length;
-  return stratifiedSplit(labels, 1 - keep, seed + 7, rows).train;
+  return contentSplit(labels, 1 - keep, keys, seed + 7, rows).train;
 }

@@ -40,7 +40,7 @@ export interface Report {
   generatedAt: string;
   candidate: FileSummary;
   baseline: FileSummary | null;
-  label: { column: string; source: 'option' | 'config' | 'inferred'; classes: string[]; reason: string; classCounts: number[] } | null;
+  label: { column: string; source: 'option' | 'config' | 'inferred'; guessed?: boolean; classes: string[]; reason: string; classCounts: number[] } | null;
   verdict: 'trusted' | 'review' | 'reject';
   trustScore: number;
   counts: Record<Severity, number>;

@@ -1,0 +1,92 @@
+/**
+ * Sampling that depends on what a row holds, never on where it sits in the file. Held-out splits,
+ * training samples and probe rows are chosen by a seeded hash of the row's feature values and
+ * label, and handed to the forest in that order, so shuffling the file's rows cannot change a
+ * verdict (an attacker who reorders rows gets the same report). Identical rows hash alike and so
+ * land on the same side of a split: a duplicate cannot leak the test set into training.
+ */
+import type { ModelData } from './features.js';
+
+/** A 53-bit hash of every row's feature values and label. */
+export function rowKeys(data: ModelData): Float64Array {
+  const keys = new Float64Array(data.rowCount);
+  for (let row = 0; row < data.rowCount; row++) keys[row] = rowKey(data, row);
+  return keys;
+}
+
+/** A 53-bit hash of one row's feature values and label (numbers, not strings: this runs over every row). */
+export function rowKey(data: ModelData, row: number): number {
+  let hi = Math.imul(data.labels[row] + 1, 0x9e3779b1);
+  let lo = Math.imul(data.labels[row] + 7, 0x85ebca6b);
+  for (let f = 0; f < data.features.length; f++) {
+    KEY_VALUE[0] = data.features[f][row];
+    hi = Math.imul(hi ^ KEY_WORDS[0], 0x2c1b3c6d) ^ Math.imul(KEY_WORDS[1], 0x297a2d39);
+    lo = Math.imul(lo ^ KEY_WORDS[1], 0x7feb352d) ^ Math.imul(KEY_WORDS[0] + f, 0x846ca68b);
+    hi ^= hi >>> 15;
+    lo ^= lo >>> 13;
+  }
+  return (hi >>> 0) * 2097152 + ((lo >>> 0) >>> 11);
+}
+
+const KEY_VALUE = new Float64Array(1);
+const KEY_WORDS = new Int32Array(KEY_VALUE.buffer);
+
+/** The rows ordered by a seeded hash of their content (ties, which are identical rows, by position). */
+export function contentOrder(rows: ArrayLike<number>, keys: Float64Array, seed: number): Uint32Array {
+  const n = rows.length;
+  const rank = new Float64Array(n);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    rank[i] = seededRank(keys[rows[i]], seed);
+    order[i] = i;
+  }
+  order.sort((a, b) => rank[a] - rank[b] || keys[rows[a]] - keys[rows[b]] || rows[a] - rows[b]);
+  return Uint32Array.from(order, (i) => rows[i]);
+}
+
+/**
+ * A stratified split by content: within each class, the rows first in content order are held
+ * out. Both parts come back in content order (the order the forest should see them in).
+ */
+export function contentSplit(
+  labels: Int32Array,
+  testFraction: number,
+  keys: Float64Array,
+  seed: number,
+  rows?: ArrayLike<number>,
+): { train: Uint32Array; test: Uint32Array } {
+  const source = rows ?? Uint32Array.from({ length: labels.length }, (_, i) => i);
+  const ordered = contentOrder(source, keys, seed);
+  const classTotals = new Map<number, number>();
+  for (const row of ordered) if (labels[row] >= 0) classTotals.set(labels[row], (classTotals.get(labels[row]) ?? 0) + 1);
+  const taken = new Map<number, number>();
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const row of ordered) {
+    const cls = labels[row];
+    if (cls < 0) continue;
+    const total = classTotals.get(cls)!;
+    const testCount = Math.min(Math.round(total * testFraction), Math.max(0, total - 1));
+    const done = taken.get(cls) ?? 0;
+    (done < testCount ? test : train).push(row);
+    taken.set(cls, done + 1);
+  }
+  return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
+}
+
+/** At most `count` of the rows, chosen by content, returned in ascending row order. */
+export function contentSample(rows: ArrayLike<number>, count: number, keys: Float64Array, seed: number): Uint32Array {
+  if (rows.length <= count) return Uint32Array.from(rows);
+  return contentOrder(rows, keys, seed).slice(0, count).sort();
+}
+
+/** A hash of (key, seed) in [0, 2^32): a different seed gives an unrelated order. */
+function seededRank(key: number, seed: number): number {
+  let h = Math.imul((key % 4294967296) ^ seed, 0x85ebca6b) ^ Math.imul(Math.floor(key / 4294967296) + seed, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
