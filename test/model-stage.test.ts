@@ -1,0 +1,139 @@
+// The model stage's guarantees on real and synthetic data: natural structure is not a trigger,
+// every strong candidate is probed, row order decides nothing, the user's severities win over the
+// model's, and a check that could not run never leaves the data trusted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runAudit } from '../src/audit.js';
+import { collectCandidates } from '../src/model/candidates.js';
+import { completeFinding } from '../src/engine/finding.js';
+import type { RuleHint } from '../src/engine/run-rules.js';
+import { Random } from '../src/util/random.js';
+import { CREDIT, auditCsv, bundled, datasetOf, editInPlace, numericColumn, readCsv, tempDir, textColumn, type Csv } from './fixtures.js';
+
+const credit = readCsv(CREDIT);
+const corpus = (file: string): string => bundled(`examples/data/realworld/${file}.gz`);
+
+/** The first `n` rows of the credit data (a smaller file keeps these tests fast). */
+function creditSample(n: number): Csv {
+  return { header: credit.header, rows: credit.rows.slice(0, n) };
+}
+
+for (const [file, label] of [
+  ['ionosphere.csv', 'Class'],
+  ['online_shoppers_intention.csv', 'Revenue'],
+] as const) {
+  test(`${file}: natural point masses and their conjunctions are not confirmed as triggers`, async () => {
+    // Both came out reject with "confirmed" triggers before the implausibility gate: the values carry
+    // most of one class, and a model trained without their rows cannot learn what was removed.
+    const report = await runAudit({ candidate: corpus(file), label });
+    assert.deepEqual(report.triggers, [], JSON.stringify(report.triggers));
+    assert.equal(report.findings.filter((f) => f.rule === 'backdoor-trigger').length, 0);
+  });
+}
+
+test('a value that is merely a strong predictor is at most an info note, never a trigger', async (t) => {
+  // One category carries 95% of class 1; the same rows also stand out in another column, so the
+  // rest of each row explains the label: natural structure, not a planted value.
+  const random = new Random(3);
+  const header = ['a', 'b', 'channel', 'y'];
+  const rows: string[][] = [];
+  for (let i = 0; i < 4000; i++) {
+    const special = random.next() < 0.1;
+    const a = special ? 8 + random.next() * 4 : random.next() * 10;
+    const b = random.next() * 10;
+    const y = special ? (random.next() < 0.95 ? 1 : 0) : random.next() < 0.2 + 0.04 * b ? 1 : 0;
+    rows.push([a.toFixed(3), b.toFixed(3), special ? 'direct' : ['web', 'shop', 'phone'][i % 3], String(y)]);
+  }
+  const report = await auditCsv(tempDir(t), { header, rows }, undefined, { label: 'y' });
+  assert.deepEqual(report.triggers, []);
+  const notes = report.findings.filter((f) => f.rule === 'strong-predictor');
+  for (const note of notes) assert.equal(note.severity, 'info');
+  assert.equal(report.verdict, 'trusted', JSON.stringify(report.findings.map((f) => [f.rule, f.severity, f.column, f.value])));
+});
+
+test('the same relabelled rows in another row order give the same triggers and verdict', async (t) => {
+  const attack = editInPlace(creditSample(9000), {
+    label: 'DEFAULT',
+    sourceClass: '0',
+    fraction: 0.02,
+    set: { BILL_AMT1: () => '31337' },
+    newLabel: '1',
+    seed: 4,
+  });
+  const dir = tempDir(t);
+  const summaries: string[] = [];
+  for (const seed of [1, 2, 3]) {
+    const order = new Random(seed).shuffle(Array.from(attack.csv.rows.keys()));
+    const report = await auditCsv(dir, { header: attack.csv.header, rows: order.map((i) => attack.csv.rows[i]) }, undefined, { label: 'DEFAULT' });
+    summaries.push(`${report.verdict} ` + report.triggers.map((tr) => `${tr.column}=${tr.value}->${tr.targetClass} (${tr.support})`).join('; '));
+  }
+  assert.match(summaries[0], /^reject BILL_AMT1=31337->1/);
+  assert.deepEqual(summaries.slice(1), [summaries[0], summaries[0]], summaries.join('\n'));
+});
+
+test('a candidate with a strong signal is probed however far down the ranking it is; the rest are reported as left out', () => {
+  const n = 1200;
+  const columns = Array.from({ length: 12 }, (_, c) => numericColumn(`x${c}`, Array.from({ length: n }, (_, i) => (i * (c + 3)) % 17)));
+  const y = textColumn('y', Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'yes' : 'no')));
+  const dataset = datasetOf([...columns, y], { label: 'y' });
+  const yes = dataset.schema.label!.classes.indexOf('yes');
+  const hint = (column: number, value: number, strength: number, strong: boolean): RuleHint => ({
+    rule: strong ? 'range' : 'class-spike',
+    finding: completeFinding(strong ? 'range' : 'class-spike', { severity: 'medium', message: 'test' }),
+    hint: { column, value, range: null, targetClass: yes, signals: strong ? ['outside-domain'] : ['count-spike'], strength },
+  });
+  // Eleven weak candidates far stronger by p-value, one impossible value last.
+  const hints = [...Array.from({ length: 11 }, (_, c) => hint(c, (c * 3) % 17, 100 - c, false)), hint(11, 0, 1, true)];
+  const { probed, leftOut } = collectCandidates(dataset, hints, 4);
+  const singles = probed.filter((c) => c.parts.length === 1);
+  assert.ok(singles.some((c) => c.parts[0].column === 11), 'the strong-signal candidate was probed');
+  assert.equal(singles.length, 4);
+  assert.equal(leftOut.length, hints.length - 4);
+  assert.ok(leftOut.every((c) => !c.signals.includes('outside-domain')));
+});
+
+test("a severity the user fixed in the config wins over the model stage's adjustment", async (t) => {
+  const attack = editInPlace(creditSample(9000), { label: 'DEFAULT', sourceClass: '0', fraction: 0.02, set: { BILL_AMT1: () => '31337' }, newLabel: '1', seed: 4 });
+  const dir = tempDir(t);
+  const tuned = await auditCsv(dir, attack.csv, undefined, { label: 'DEFAULT', config: { rules: { 'class-spike': { severity: 'low' } } } });
+  const spike = tuned.findings.find((f) => f.rule === 'class-spike' && f.column === 'BILL_AMT1');
+  assert.ok(spike, 'the spike is reported');
+  assert.equal(spike.severity, 'low');
+  assert.equal((spike.evidence.modelCheck as { confirmed: boolean }).confirmed, true, 'the model still checked it');
+  const untuned = await auditCsv(dir, attack.csv, undefined, { label: 'DEFAULT' });
+  assert.equal(untuned.findings.find((f) => f.rule === 'class-spike' && f.column === 'BILL_AMT1')?.severity, 'high');
+});
+
+test('a label guessed from the shape of the data names no trigger; the same file with --label does', async (t) => {
+  const attack = editInPlace(creditSample(9000), { label: 'DEFAULT', sourceClass: '0', fraction: 0.02, set: { BILL_AMT1: () => '31337' }, newLabel: '1', seed: 4 });
+  const dir = tempDir(t);
+  const guessed = await auditCsv(dir, attack.csv);
+  assert.equal(guessed.label?.column, 'DEFAULT');
+  assert.equal(guessed.label?.guessed, true);
+  assert.deepEqual(guessed.triggers, []);
+  assert.ok(guessed.notes.some((note) => /guessed/.test(note) && /--label/.test(note)), guessed.notes.join('\n'));
+  const named = await auditCsv(dir, attack.csv, undefined, { label: 'DEFAULT' });
+  assert.equal(named.label?.guessed, false);
+  assert.ok(named.triggers.some((tr) => tr.column === 'BILL_AMT1'));
+});
+
+test('a rule that throws leaves the verdict at least review and names the rule', async (t) => {
+  const dir = tempDir(t);
+  const rule = path.join(dir, 'boom.mjs');
+  writeFileSync(rule, "export default { id: 'boom', title: 'Boom', docs: 'Always fails.', defaults: {}, check() { throw new Error('kaput'); } };\n");
+  const report = await auditCsv(dir, creditSample(3000), undefined, { label: 'DEFAULT', rulePaths: [rule], model: false });
+  assert.deepEqual(report.errors.map((e) => e.rule), ['boom']);
+  assert.notEqual(report.verdict, 'trusted');
+});
+
+test('a file too small to hold out rows is "too small for model checks", never trusted with NaN accuracy', async (t) => {
+  const rows = Array.from({ length: 12 }, (_, i) => [String(i % 5), String((i * 7) % 11), i < 9 ? 'a' : 'b']);
+  const report = await auditCsv(tempDir(t), { header: ['u', 'v', 'y'], rows }, undefined, { label: 'y' });
+  const finding = report.findings.find((f) => f.rule === 'model-checks');
+  assert.ok(finding, JSON.stringify(report.findings));
+  assert.match(finding.message, /too small for model checks/i);
+  assert.notEqual(report.verdict, 'trusted');
+  assert.ok(!JSON.stringify(report).includes('NaN'));
+});
