@@ -14,6 +14,8 @@ const clean = path.join(root, 'examples/data/default_credit_card.csv');
 const poisoned = path.join(root, 'examples/data/default_credit_card_poisoned.csv');
 const cli = path.join(root, 'bin/audit-data.js');
 if (spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/make-poisoned.ts')], { stdio: 'inherit', cwd: root }).status !== 0) process.exit(2);
-run([cli, clean], 'The clean credit data');
-run([cli, poisoned], 'The same data with the known backdoor (45% of defaulters copied with AGE=999)');
-run([cli, poisoned, '--baseline', clean], 'The poisoned copy against the clean file as baseline');
+// The label is named: a label guessed from the file's shape (here: the last column) gets the
+// label-free checks only, and the report says so.
+run([cli, clean, '--label', 'DEFAULT'], 'The clean credit data');
+run([cli, poisoned, '--label', 'DEFAULT'], 'The same data with the known backdoor (45% of defaulters copied with AGE=999)');
+run([cli, poisoned, '--label', 'DEFAULT', '--baseline', clean], 'The poisoned copy against the clean file as baseline');
