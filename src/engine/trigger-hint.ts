@@ -25,6 +25,8 @@ export interface TriggerHint {
   readonly value: number | string;
   /** Inclusive interval for an interval trigger, else null. */
   readonly range: [number, number] | null;
+  /** Other columns and values of a multi-column trigger (stamped together with the first), if any. */
+  readonly with?: readonly { readonly column: number; readonly value: number | string }[];
   /** Class index the rows lean to. */
   readonly targetClass: number;
   readonly signals: readonly TriggerSignal[];

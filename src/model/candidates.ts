@@ -50,13 +50,16 @@ export function collectCandidates(candidate: Dataset, hints: readonly RuleHint[]
   const label = candidate.schema.label!;
   const merged: TriggerCandidate[] = [];
   for (const { rule, finding, hint } of hints) {
-    if (!candidate.schema.featureColumns.includes(hint.column)) continue;
-    const part: CandidatePart = { column: hint.column, value: hint.value, range: hint.range };
-    const carriers = carrierRows(candidate, [part]);
+    const parts: CandidatePart[] = [
+      { column: hint.column, value: hint.value, range: hint.range },
+      ...(hint.with ?? []).map((p) => ({ column: p.column, value: p.value, range: null })),
+    ];
+    if (!parts.every((p) => candidate.schema.featureColumns.includes(p.column))) continue;
+    const carriers = carrierRows(candidate, parts);
     const rows = carriers.filter((row) => label.y[row] === hint.targetClass);
     if (rows.length < MIN_ROWS) continue;
     mergeInto(merged, {
-      parts: [part],
+      parts,
       targetClass: hint.targetClass,
       rows,
       carriers,
@@ -90,8 +93,10 @@ function byScore(a: TriggerCandidate, b: TriggerCandidate): number {
 }
 
 function mergeInto(found: TriggerCandidate[], next: TriggerCandidate): void {
-  const column = next.parts[0].column;
-  const same = found.find((c) => c.parts[0].column === column && c.targetClass === next.targetClass && overlapShare(c.rows, next.rows) >= 0.8);
+  const columns = next.parts.map((p) => p.column).sort((a, b) => a - b).join(',');
+  const same = found.find(
+    (c) => c.parts.map((p) => p.column).sort((a, b) => a - b).join(',') === columns && c.targetClass === next.targetClass && overlapShare(c.rows, next.rows) >= 0.8,
+  );
   if (!same) {
     found.push(next);
     return;

@@ -89,9 +89,9 @@ const MIN_GAP_WITHOUT_BASELINE = 0.3;
 const ALPHA = 1e-3;
 /** An unconfirmed candidate the candidate model still reacts to by this many points (significantly) is a suspected trigger: medium. */
 const SUSPECT_GAP = 0.1;
-/** Model checks need this many held-out rows in each of at least two classes. */
-const MIN_HELD_OUT_PER_CLASS = 2;
-const MIN_HELD_OUT_ROWS = 20;
+/** Model checks need held-out rows in at least two classes, and this many in all. */
+const MIN_HELD_OUT_PER_CLASS = 1;
+const MIN_HELD_OUT_ROWS = 10;
 /** Rest-of-row test: carrier rows tested, donor rows per carrier, and the gap between observed and predicted purity. */
 const REST_OF_ROW_SAMPLE = 400;
 const REST_OF_ROW_DONORS = 5;
@@ -256,7 +256,7 @@ function tooSmallForModels(labels: Int32Array, classCount: number): string | nul
   const usable = heldOut.filter((n) => n >= MIN_HELD_OUT_PER_CLASS).length;
   const total = heldOut.reduce((a, b) => a + b, 0);
   if (usable >= 2 && total >= MIN_HELD_OUT_ROWS) return null;
-  return `${labels.length} rows leave ${total} held-out rows (${usable} classes with at least ${MIN_HELD_OUT_PER_CLASS}); at least ${MIN_HELD_OUT_ROWS} held-out rows in two classes are needed.`;
+  return `${labels.length} rows leave ${total} held-out rows in ${usable} classes; at least ${MIN_HELD_OUT_ROWS} held-out rows in two classes are needed.`;
 }
 
 /**
