@@ -3,7 +3,7 @@
  * may differ too: "dirty-label twins"). Found with additive row hashes: the hash without column c is the row hash minus c's cell
  * hash, so each column costs one sort of the keys (near-linear in rows, no pairwise compare).
  */
-import { groupEqualKeys, type DatasetIndexes } from '../engine/indexes.js';
+import { groupEqualKeys, type DatasetIndexes, type ValueIndex } from '../engine/indexes.js';
 import { MISSING_CODE } from '../table/table.js';
 
 export interface ColumnTwins {
@@ -15,7 +15,14 @@ export interface ColumnTwins {
   /** Rows with a twin that differs in this column and in the label. */
   dirtyLabelTwins: Uint8Array | null;
   totalTwinRows: number;
+  /** Groups of rows equal in every other feature that hold two or more values of the column. */
   groups: number;
+  /**
+   * Sizes of all groups of two or more rows equal in every other feature, including those whose
+   * rows agree in this column too: size -> number of such groups (the null model of the
+   * near-duplicates rule reshuffles the column over these groups).
+   */
+  groupSizes: Map<number, number>;
 }
 
 export function findTwins(indexes: DatasetIndexes, featureColumns: readonly number[], labelColumn: number | null): ColumnTwins[] {
@@ -37,7 +44,9 @@ export function findTwins(indexes: DatasetIndexes, featureColumns: readonly numb
     const dirtyLabelTwins = labelIds ? new Uint8Array(hi.length) : null;
     let totalTwinRows = 0;
     let groups = 0;
+    const groupSizes = new Map<number, number>();
     for (const group of groupEqualKeys(keyHi, keyLo)) {
+      groupSizes.set(group.length, (groupSizes.get(group.length) ?? 0) + 1);
       if (markDiffering(group, index.ids, labelIds, hasTwin, dirtyLabelTwins)) groups++;
     }
     for (let row = 0; row < hi.length; row++) {
@@ -46,9 +55,66 @@ export function findTwins(indexes: DatasetIndexes, featureColumns: readonly numb
         if (index.ids[row] !== MISSING_CODE) twinsByValue[index.ids[row]]++;
       }
     }
-    result.push({ column, twinsByValue, hasTwin, dirtyLabelTwins, totalTwinRows, groups });
+    result.push({ column, twinsByValue, hasTwin, dirtyLabelTwins, totalTwinRows, groups, groupSizes });
   }
   return result;
+}
+
+/**
+ * Which rows have a twin in at least one feature column (equal to another row in every other
+ * feature, different in that one): a measure of how coarse the data are around each row, which
+ * exact copies of a row do not raise (a copy equals its original in every column). One sort per
+ * column, like findTwins, without keeping per-column arrays.
+ */
+export function rowsWithAnyTwin(indexes: DatasetIndexes, featureColumns: readonly number[]): Uint8Array {
+  const [hi, lo] = indexes.rowHash(featureColumns);
+  const keyHi = new Uint32Array(hi.length);
+  const keyLo = new Uint32Array(lo.length);
+  const marked = new Uint8Array(hi.length);
+  for (const column of featureColumns) {
+    const ids = indexes.valueIndex(column).ids;
+    const [cellHi, cellLo] = indexes.cellHash(column);
+    for (let row = 0; row < hi.length; row++) {
+      keyHi[row] = (hi[row] - cellHi[row]) >>> 0;
+      keyLo[row] = (lo[row] - cellLo[row]) >>> 0;
+    }
+    for (const group of groupEqualKeys(keyHi, keyLo)) {
+      const first = ids[group[0]];
+      if (group.every((row) => ids[row] === first)) continue;
+      for (const row of group) marked[row] = 1;
+    }
+  }
+  return marked;
+}
+
+/**
+ * The null model of twins: the share of a column's twin rows expected to hold each value if the
+ * column's values were spread over the rows by their frequencies p, independently of the other
+ * features (the column reshuffled over the groups of rows equal in every other feature). A group
+ * of s such rows holds, in expectation, s p_v (1 - p_v^(s-1)) twin rows with value v and
+ * s (1 - sum_j p_j^s) twin rows in all; summed over the groups and divided, this is the share
+ * w_v. For pairs it is p_v (1 - p_v) / sum_j p_j (1 - p_j): 1/2 for each value of a two-valued
+ * column, whatever its frequencies (every twin pair holds one row of each). Missing cells count
+ * as one more value. Returns w per value id (all 0 when the column has no such groups).
+ */
+export function expectedTwinShares(entry: ColumnTwins, index: ValueIndex, rowCount: number): Float64Array {
+  const shares = new Float64Array(index.values.length);
+  if (rowCount === 0 || entry.groupSizes.size === 0) return shares;
+  const p = Array.from(index.counts, (count) => count / rowCount);
+  const missing = (rowCount - index.present) / rowCount;
+  let total = 0;
+  for (const [size, groups] of entry.groupSizes) {
+    let same = missing ** size;
+    for (const pj of p) same += pj ** size;
+    total += groups * size * Math.max(0, 1 - same);
+  }
+  if (total <= 0) return shares;
+  for (let id = 0; id < p.length; id++) {
+    let expected = 0;
+    for (const [size, groups] of entry.groupSizes) expected += groups * size * p[id] * (1 - p[id] ** (size - 1));
+    shares[id] = expected / total;
+  }
+  return shares;
 }
 
 /**
