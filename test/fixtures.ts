@@ -173,3 +173,10 @@ export function selectFeatures(data: CreditFeatures, names: readonly string[]): 
     return data.features[index];
   });
 }
+
+/** Control characters that must never reach an output from data (tab and line feed allowed). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Our own SGR colour sequences. */
+// eslint-disable-next-line no-control-regex -- an ESC sequence is the point
+export const COLOUR_CODES = /\u001b\[[0-9;]*m/g;

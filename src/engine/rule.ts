@@ -28,6 +28,8 @@ export interface RuleDefinition<Options extends object = Record<string, unknown>
   check(context: RuleContext<Options>): FindingDraft[];
 }
 
+// The registry holds rules of every option type; each rule sees its own options (merged over its defaults).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a rule's check is contravariant in its options; `object` would reject every rule
 export type AnyRule = RuleDefinition<any>;
 
 const RULE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

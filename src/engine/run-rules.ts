@@ -53,7 +53,7 @@ export function runRules(
     const context: RuleContext<object> = {
       candidate,
       baseline,
-      options: { ...rule.defaults, ...(setting.options ?? {}) },
+      options: { ...(rule.defaults as object), ...(setting.options ?? {}) },
       baselineColumnOf,
     };
     const started = performance.now();

@@ -183,7 +183,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   }
   const reacting = probed.filter((p) => p.reacts || p.reactsWeakly);
   const restOfRow =
-    models.referenceKind === 'cleaned' ? await restOfRowTests(aligned, models, reacting.filter((p) => !hasStrongSignal(p.candidate)).map((p) => p.candidate), keys, seed) : new Map();
+    models.referenceKind === 'cleaned' ? await restOfRowTests(aligned, models, reacting.filter((p) => !hasStrongSignal(p.candidate)).map((p) => p.candidate), keys, seed) : new Map<TriggerCandidate, RestOfRow>();
   for (const item of reacting) {
     item.implausible = implausibility(models.referenceKind, item.candidate, restOfRow.get(item.candidate) ?? null);
     item.confirmed = item.reacts && item.implausible.yes && !labelGuessed;

@@ -47,7 +47,7 @@ export class Random {
   }
 
   /** Fisher-Yates shuffle in place. */
-  shuffle<T extends { length: number; [i: number]: any }>(array: T): T {
+  shuffle<E, T extends { length: number; [i: number]: E }>(array: T): T {
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = array[i];

@@ -117,10 +117,9 @@ export function checkHtml(html: string): string[] {
   const voids = new Set(['meta', 'br']);
   const stack: string[] = [];
   const tags: string[] = [];
-  let at = 0;
   const doctype = '<!doctype html>';
   if (!html.startsWith(doctype)) throw new Error('no doctype');
-  at = doctype.length;
+  let at = doctype.length;
   const tag = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"<>]*")?)*)\s*(\/?)>/y;
   while (at < html.length) {
     const next = html.indexOf('<', at);

@@ -144,7 +144,7 @@ describe('output paths', { concurrency: 2 }, () => {
     assertNoStackTrace(result);
     assert.ok(result.code === 0 || result.code === 1, describeResult(result));
     assert.equal(result.stdout, '', 'the report goes to the file, not to stdout');
-    const written = JSON.parse(readFileSync(out, 'utf8'));
+    const written = JSON.parse(readFileSync(out, 'utf8')) as { schemaVersion: number };
     assert.equal(written.schemaVersion, 1);
     assert.equal(readFileSync(witness, 'utf8'), 'old\n', 'the old file was replaced, not rewritten in place');
     assert.notEqual(statSync(out).ino, oldInode);
@@ -157,7 +157,7 @@ describe('output paths', { concurrency: 2 }, () => {
     const out = path.join(dir, 'new.json');
     const result = await audit(input, ['--no-model', '--format', 'json', '--out', out]);
     assert.ok(result.code === 0 || result.code === 1, describeResult(result));
-    assert.equal(JSON.parse(readFileSync(out, 'utf8')).schemaVersion, 1);
+    assert.equal((JSON.parse(readFileSync(out, 'utf8')) as { schemaVersion: number }).schemaVersion, 1);
     assertCleanError(await audit(input, ['--no-model', '--out', path.join(dir, 'missing', 'r.json')]), /missing/);
     assert.ok(!existsSync(path.join(dir, 'missing')));
   });
@@ -176,7 +176,7 @@ describe('output paths', { concurrency: 2 }, () => {
       assert.equal(files.length, 2, files.join(', '));
       const dated = files.find((name) => !name.includes('-latest'))!;
       assert.match(dated, /-\d{8}T\d{6}Z\.json$/);
-      assert.equal(JSON.parse(readFileSync(path.join(folder, dated), 'utf8')).schemaVersion, 1);
+      assert.equal((JSON.parse(readFileSync(path.join(folder, dated), 'utf8')) as { schemaVersion: number }).schemaVersion, 1);
     },
   );
 
