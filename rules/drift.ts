@@ -33,14 +33,13 @@ import {
   describeCell,
   describeShift,
   driftLevel,
-  formatP,
   movedMost,
   rowsOfGrownCell,
   testLabel,
   type Comparison,
 } from '../src/detect/drift.js';
 import type { Dataset } from '../src/engine/dataset.js';
-import { formatNumber, round } from '../src/detect/describe.js';
+import { formatNumber, formatP, round } from '../src/format.js';
 
 export default defineRule({
   id: 'drift',

@@ -5,6 +5,8 @@
 import { InputError } from '../errors.js';
 import { MISSING_CODE, type Column, type Table } from '../table/table.js';
 import { sortedPresentIndices } from '../util/radix.js';
+import { compareText } from '../util/compare.js';
+import { percentOneDecimal as percent } from '../format.js';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'identifier' | 'constant' | 'empty';
 
@@ -199,12 +201,4 @@ function buildLabel(column: Column, index: number, source: LabelSource, reason: 
     else classCounts[cls]++;
   }
   return { column: index, name: column.name, source, reason, classes, y, classCounts, missing };
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function percent(share: number): string {
-  return `${Math.round(share * 1000) / 10}%`;
 }
