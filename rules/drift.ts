@@ -5,8 +5,9 @@
  * leave no duplicates and no impossible values; comparing the column with the trusted baseline
  * is what remains. A model trained on a drifted column learns something the baseline never showed.
  *
- * What triggers it, per column present in both files (label and identifiers excluded; the
- * label has its own rule, `label-shift`):
+ * What triggers it, per column present in both files (the label, identifiers, free text and
+ * dates excluded: every sample of free text has messages the other never had, a later file has
+ * later dates, and a key is meant to differ; the label has its own rule, `label-shift`):
  * - numbers with more than `maxDiscreteValues` (20) distinct baseline values: two-sample
  *   Kolmogorov-Smirnov; the effect size is the KS distance D (the largest gap between the two
  *   cumulative distributions). Wasserstein distance over the baseline IQR and PSI on baseline
@@ -33,13 +34,15 @@ import {
   describeCell,
   describeShift,
   driftLevel,
+  formatP,
   movedMost,
   rowsOfGrownCell,
   testLabel,
   type Comparison,
 } from '../src/detect/drift.js';
 import type { Dataset } from '../src/engine/dataset.js';
-import { formatNumber, formatP, round } from '../src/format.js';
+import { comparesValues } from '../src/schema/schema.js';
+import { formatNumber, round } from '../src/detect/describe.js';
 
 export default defineRule({
   id: 'drift',
@@ -76,7 +79,7 @@ export default defineRule({
   },
 });
 
-/** Candidate columns (not the label, not identifiers) with a baseline column of the same name. */
+/** Candidate columns (not the label, identifiers, free text or dates) with a baseline column of the same name. */
 function comparableColumns(
   candidate: Dataset,
   baseline: Dataset,
@@ -87,9 +90,7 @@ function comparableColumns(
   for (const info of candidate.schema.columns) {
     const baselineColumn = baselineColumnOf(info.index);
     if (baselineColumn < 0 || info.name === labelName) continue;
-    const baselineKind = baseline.schema.columns[baselineColumn].kind;
-    if (info.kind === 'identifier' || baselineKind === 'identifier') continue;
-    if (info.kind === 'empty' || baselineKind === 'empty') continue;
+    if (!comparesValues(info) || !comparesValues(baseline.schema.columns[baselineColumn])) continue;
     pairs.push({ column: info.index, baselineColumn });
   }
   return pairs;

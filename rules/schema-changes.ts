@@ -20,9 +20,10 @@
  *   the wrong inputs).
  * - numbers became text (the cells that are not numbers, with counts): medium for a baseline
  *   feature, low otherwise; text became numbers: low.
- * - new values: values of a text column, or of a numeric code column (at most
- *   `maxDiscreteValues`, 20, distinct baseline values), that the baseline never had, with counts;
- *   whole numbers that became fractions; a column never missing in the baseline that now is (or
+ * - new values (not for identifiers, free text or dates, which are new in every sample): values
+ *   of a text column, or of a numeric code column (at most `maxDiscreteValues`, 20, distinct
+ *   baseline values), that the baseline never had, with counts; whole numbers that became
+ *   fractions; a column never missing in the baseline that now is (or
  *   whose missing share rose by `mediumShare` or more). These are tested against chance: the
  *   rows of such cells should fall in the candidate no more often than the files' sizes suggest,
  *   and new values no more often than the baseline's own singletons predict (Good-Turing);
@@ -36,11 +37,11 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Dataset } from '../src/engine/dataset.js';
 import type { FindingDraft, Severity } from '../src/engine/finding.js';
 import type { ColumnInfo } from '../src/schema/schema.js';
-import { inferSchema } from '../src/schema/schema.js';
+import { comparesValues, inferSchema } from '../src/schema/schema.js';
 import { MISSING_CODE, missingCellCount, type Column } from '../src/table/table.js';
 import { logBinomialUpper, logBonferroni, log10P } from '../src/stats/tails.js';
-import { compareSamples, DEFAULT_COMPARISON_OPTIONS } from '../src/detect/drift.js';
-import { formatP, formatValue, percentOneDecimal as share, round } from '../src/format.js';
+import { compareSamples, DEFAULT_COMPARISON_OPTIONS, formatP, share } from '../src/detect/drift.js';
+import { formatValue, round } from '../src/detect/describe.js';
 
 const DEFAULTS = {
   ...DEFAULT_COMPARISON_OPTIONS,
@@ -101,7 +102,7 @@ class Roles {
   }
 
   isBaselineFeature(info: ColumnInfo): boolean {
-    return (info.kind === 'numeric' || info.kind === 'categorical') && info.name !== this.baselineLabel;
+    return info.feature && info.name !== this.baselineLabel;
   }
 
   /** The label or a feature, in either file: changes to it change what a model learns. */
@@ -283,7 +284,7 @@ function addedFinding(candidate: Dataset, roles: Roles, index: number): FindingD
       evidence: { ...evidence, role: 'label' },
     };
   }
-  const isFeature = info.kind === 'numeric' || info.kind === 'categorical';
+  const isFeature = info.feature;
   return {
     severity: isFeature ? 'low' : 'info',
     column: info.name,
@@ -355,7 +356,7 @@ function cellFindings(candidate: Dataset, baseline: Dataset, roles: Roles, commo
     const judge = (logP: number, shareOfRows: number): Severity => newCellSeverity(logP, shareOfRows, threshold, roles.matters(baseInfo), options);
     if (baseColumn.kind !== column.kind) {
       findings.push(kindFinding(candidate, pair, roles.matters(baseInfo)));
-    } else if (baseInfo.kind !== 'identifier') {
+    } else if (comparesValues(baseInfo) && comparesValues(candidate.schema.columns[pair.column])) {
       const newValues = newValueFinding(candidate, baseline, pair, options, sizes, judge);
       if (newValues) findings.push(newValues);
       else {

@@ -17,7 +17,7 @@ function poisoned(): ReturnType<typeof appendCopies> {
 test('AGE = 999 on 1% of the rows is rejected', async (t) => {
   const attack = poisoned();
   assert.ok(attack.poisoned.length > 200 && attack.poisoned.length < 400, String(attack.poisoned.length));
-  const report = await auditCsv(tempDir(t), attack.csv);
+  const report = await auditCsv(tempDir(t), attack.csv, undefined, { label: 'DEFAULT' });
   assert.equal(report.verdict, 'reject');
 });
 
@@ -26,7 +26,7 @@ test('... and one `unknown` AGE cell changes nothing: still rejected, AGE still 
   const age = attack.csv.header.indexOf('AGE');
   const rows = attack.csv.rows.map((row) => row.slice());
   rows[1234][age] = 'unknown';
-  const report = await auditCsv(tempDir(t), { header: attack.csv.header, rows });
+  const report = await auditCsv(tempDir(t), { header: attack.csv.header, rows }, undefined, { label: 'DEFAULT' });
   assert.equal(report.schema.find((c) => c.name === 'AGE')?.kind, 'numeric');
   assert.equal(report.verdict, 'reject');
   assert.ok(report.findings.some((f) => f.column === 'AGE' && f.value === 999 && f.severity !== 'low' && f.severity !== 'info'));

@@ -1,14 +1,42 @@
 /**
- * Schema inference: what each column is (numeric, categorical, identifier, constant, empty) and
- * which column is the label. Every decision carries a reason the report can show.
+ * Schema inference: what each column is and which column is the label. Every decision carries a
+ * reason the report can show.
+ *
+ * Kinds, and what the rules and models do with them:
+ *   - numeric: numbers (at most 5% text cells, see column-builder.ts). A feature.
+ *   - categorical: text values that repeat. A feature, compared value by value.
+ *   - code: digits only, kept as text because some have leading zeros (`00202`, `03111`, `01`):
+ *     a categorical feature whose values are compared as values, never as magnitudes.
+ *   - datetime: dates or timestamps (datetime.ts), at least 95% of the cells. A row order when
+ *     strictly increasing or decreasing in file order, or when at least 95% distinct (one stamp
+ *     per reading): then not a feature, like a row number, and ignored by duplicate checks; dates
+ *     that repeat (a day shared by many rows) are a categorical feature. Never an identifier, so a
+ *     repeated timestamp is not a repeated identifier; never compared for new values with a
+ *     baseline (a later file has later dates).
+ *   - free-text: messages, addresses, names. Text that is mostly distinct (at least 50%) and made
+ *     of words with spaces (at least half the cells), or in a column named like names (`name`,
+ *     `animal_name`, `Sequence_Name`); or at least 90% distinct and made of single words of
+ *     letters (names of things). Names repeat naturally (the same protein listed twice), so a
+ *     repeated name is not a repeated identifier. Not a model feature (a code per message means
+ *     nothing to a tree and would let it memorise rows) and not compared for new values or drift
+ *     (every sample has new messages); but it is part of what a record says, so it is in
+ *     `recordColumns`: two rows with the same message and label are duplicates, rows that differ
+ *     in it are not.
+ *   - identifier: keys. Named like one (`id`, `customer_id`, at least 50% distinct), or text
+ *     tokens that are at least 95% distinct and are not free text (`AB12_X`, `C-00012`), or
+ *     whole numbers forming a near-contiguous sequence, or large distinct whole numbers. Not a
+ *     feature, ignored by duplicate checks (a copy with a fresh id is still a copy); a repeated
+ *     identifier is a finding.
+ *   - constant, empty: one value, or none. Not features.
  */
 import { InputError } from '../errors.js';
 import { MISSING_CODE, type Column, type Table } from '../table/table.js';
 import { sortedPresentIndices } from '../util/radix.js';
 import { compareText } from '../util/compare.js';
 import { percentOneDecimal as percent } from '../format.js';
+import { parseDateTime } from './datetime.js';
 
-export type ColumnKind = 'numeric' | 'categorical' | 'identifier' | 'constant' | 'empty';
+export type ColumnKind = 'numeric' | 'categorical' | 'code' | 'datetime' | 'free-text' | 'identifier' | 'constant' | 'empty';
 
 export interface ColumnInfo {
   readonly index: number;
@@ -19,6 +47,11 @@ export interface ColumnInfo {
   readonly missing: number;
   /** Every non-missing value is a whole number (numeric columns only). */
   readonly integer: boolean;
+  /**
+   * A model feature (when it is not the label): numeric, categorical and code columns, and dates
+   * that are not a row order.
+   */
+  readonly feature: boolean;
 }
 
 export type LabelSource = 'option' | 'config' | 'inferred';
@@ -28,6 +61,8 @@ export interface LabelInfo {
   readonly name: string;
   readonly source: LabelSource;
   readonly reason: string;
+  /** Chosen only from the data's shape (no --label, config or name convention): a guess, so model checks name no trigger. */
+  readonly guessed: boolean;
   /** Class names as written in the file, sorted (numerically for numeric labels). */
   readonly classes: readonly string[];
   /** Class index per row, -1 where the label is missing. */
@@ -41,6 +76,11 @@ export interface Schema {
   readonly label: LabelInfo | null;
   /** Columns the rules and models treat as features: not the label, not identifiers, constants or empty. */
   readonly featureColumns: readonly number[];
+  /**
+   * The columns that say what a record is, for duplicate and conflict checks: the features and
+   * free text (not the label, identifiers, row-order timestamps, constants or empty columns).
+   */
+  readonly recordColumns: readonly number[];
   readonly notes: readonly string[];
 }
 
@@ -61,6 +101,9 @@ const MAX_CLASSES = 200;
 /** Identifier detection needs some rows to be meaningful. */
 const MIN_ROWS_FOR_IDENTIFIER = 20;
 
+/** Column names that say "the names of things" (`name`, `animal_name`, `Sequence_Name`, `customerName`). */
+const NAME_NAME = /(^|[_\s.-])names?$|^names?($|[_\s.-])|[a-z]Names?$/i;
+
 const ID_NAME = /(^|[_\s.-])(id|uuid|guid|key|index|idx)$|^(row|record|rowid|row_id|no|num|number|#)$|[a-z](Id|ID|Uuid|Key)$/i;
 
 export function inferSchema(table: Table, options: SchemaOptions = {}): Schema {
@@ -68,37 +111,154 @@ export function inferSchema(table: Table, options: SchemaOptions = {}): Schema {
   const columns = table.columns.map((column, index) => describeColumn(column, index, declaredIds.has(column.name)));
   const notes: string[] = [];
   const label = chooseLabel(table, columns, options, notes);
-  const featureColumns = columns
-    .filter((info) => info.index !== label?.column && (info.kind === 'numeric' || info.kind === 'categorical'))
+  const featureColumns = columns.filter((info) => info.index !== label?.column && info.feature).map((info) => info.index);
+  const recordColumns = columns
+    .filter((info) => info.index !== label?.column && (info.feature || info.kind === 'free-text'))
     .map((info) => info.index);
-  return { columns, label, featureColumns, notes };
+  return { columns, label, featureColumns, recordColumns, notes };
+}
+
+/** Kinds whose values a baseline comparison (drift, new values) compares one by one. */
+export function comparesValues(info: ColumnInfo): boolean {
+  return info.kind !== 'identifier' && info.kind !== 'free-text' && info.kind !== 'datetime' && info.kind !== 'empty';
 }
 
 function describeColumn(column: Column, index: number, declaredIdentifier: boolean): ColumnInfo {
   const stats = column.kind === 'numeric' ? numericProfile(column.values) : textProfile(column.codes, column.dictionary.length);
   const base = { index, name: column.name, distinct: stats.distinct, missing: column.missingCount, integer: stats.integer };
+  const info = (kind: ColumnKind, reason: string, feature = kind === 'numeric' || kind === 'categorical' || kind === 'code'): ColumnInfo => ({
+    ...base,
+    kind,
+    reason,
+    feature,
+  });
   const present = stats.present;
-  if (declaredIdentifier) return { ...base, kind: 'identifier', reason: 'declared an identifier in the config' };
-  if (present === 0) return { ...base, kind: 'empty', reason: 'every value is missing' };
-  if (stats.distinct === 1) return { ...base, kind: 'constant', reason: 'a single distinct value' };
+  if (declaredIdentifier) return info('identifier', 'declared an identifier in the config');
+  if (present === 0) return info('empty', 'every value is missing');
+  if (stats.distinct === 1) return info('constant', 'a single distinct value');
   const uniqueShare = stats.distinct / present;
   const nameLooksLikeId = ID_NAME.test(column.name.trim());
-  if (present >= MIN_ROWS_FOR_IDENTIFIER && (column.kind === 'text' || stats.integer)) {
-    if (nameLooksLikeId && uniqueShare >= 0.5) {
-      return { ...base, kind: 'identifier', reason: `named like an identifier and ${percent(uniqueShare)} of values distinct` };
+  if (column.kind === 'text') return describeText(column.codes, column.dictionary, stats, info, nameLooksLikeId, NAME_NAME.test(column.name.trim()));
+  if (present >= MIN_ROWS_FOR_IDENTIFIER && stats.integer) {
+    if (nameLooksLikeId && uniqueShare >= 0.5) return info('identifier', `named like an identifier and ${percent(uniqueShare)} of values distinct`);
+    if (uniqueShare >= 0.8 && stats.distinct >= MIN_ROWS_FOR_IDENTIFIER && stats.span + 1 <= 1.1 * stats.distinct) {
+      return info('identifier', 'whole numbers forming a near-contiguous sequence');
     }
-    if (column.kind === 'text' && uniqueShare >= 0.95) {
-      return { ...base, kind: 'identifier', reason: `text with ${percent(uniqueShare)} of values distinct` };
-    }
-    if (column.kind === 'numeric' && uniqueShare >= 0.8 && stats.distinct >= MIN_ROWS_FOR_IDENTIFIER && stats.span + 1 <= 1.1 * stats.distinct) {
-      return { ...base, kind: 'identifier', reason: 'whole numbers forming a near-contiguous sequence' };
-    }
-    if (column.kind === 'numeric' && uniqueShare === 1 && present >= 1000 && stats.span >= 1e6) {
-      return { ...base, kind: 'identifier', reason: 'large whole numbers, every one distinct' };
-    }
+    if (uniqueShare === 1 && present >= 1000 && stats.span >= 1e6) return info('identifier', 'large whole numbers, every one distinct');
   }
-  if (column.kind === 'numeric') return { ...base, kind: 'numeric', reason: 'numbers' };
-  return { ...base, kind: 'categorical', reason: 'text values' };
+  const text = column.nonNumeric;
+  if (text && text.rows.length > 0) {
+    const shown = text.tokens.slice(0, 3).map((token) => `'${token}'`).join(', ');
+    const cells = `${text.rows.length} text cell${text.rows.length === 1 ? '' : 's'}`;
+    return info('numeric', `numbers, with ${cells} (${shown}${text.tokens.length > 3 ? ', ...' : ''}) read as missing`);
+  }
+  return info('numeric', 'numbers');
+}
+
+/** A share of the cells at least this large parse as dates: a datetime column. */
+const DATETIME_SHARE = 0.95;
+/** Free text made of words: at least this share of cells hold a space between two words... */
+const SPACED_SHARE = 0.5;
+/** ...and at least this share of the values are distinct. */
+const FREE_TEXT_DISTINCT = 0.5;
+/** Names (single words of letters): at least this share distinct. */
+const NAMES_DISTINCT = 0.9;
+/** Text values looked at to decide a kind (evenly spread over the dictionary). */
+const MAX_SHAPE_VALUES = 50000;
+
+const WORD_GAP = /\S\s+\S/;
+const NAME = /^\p{L}[\p{L}\p{M}'’ .,-]*$/u;
+const DIGITS = /^\d+$/;
+
+function describeText(
+  codes: Uint32Array,
+  dictionary: readonly string[],
+  stats: Profile,
+  info: (kind: ColumnKind, reason: string, feature?: boolean) => ColumnInfo,
+  nameLooksLikeId: boolean,
+  nameLooksLikeName: boolean,
+): ColumnInfo {
+  const present = stats.present;
+  const uniqueShare = stats.distinct / present;
+  const enoughRows = present >= MIN_ROWS_FOR_IDENTIFIER;
+  const shape = textShape(dictionary, stats.counts);
+  if (shape.dates >= DATETIME_SHARE * shape.cells) {
+    const order = dateOrder(codes, dictionary);
+    if (order !== null) return info('datetime', `dates or timestamps (e.g. '${shape.example}'), ${order} in file order: a row order, not a feature`, false);
+    if (uniqueShare >= 0.95 && enoughRows) return info('datetime', `dates or timestamps (e.g. '${shape.example}'), ${percent(uniqueShare)} distinct: a row order, not a feature`, false);
+    return info('datetime', `dates or timestamps (e.g. '${shape.example}') that repeat: a feature by value`, true);
+  }
+  if (shape.digits === shape.cells) {
+    if (enoughRows && (uniqueShare >= 0.95 || (nameLooksLikeId && uniqueShare >= 0.5))) {
+      return info('identifier', `digit codes, ${percent(uniqueShare)} of values distinct`);
+    }
+    return info('code', 'digit codes kept as text (leading zeros): compared as values, not magnitudes');
+  }
+  if (enoughRows && nameLooksLikeId && uniqueShare >= 0.5) return info('identifier', `named like an identifier and ${percent(uniqueShare)} of values distinct`);
+  if (enoughRows && uniqueShare >= FREE_TEXT_DISTINCT && shape.spaced >= SPACED_SHARE * shape.cells) {
+    return info('free-text', `free text: ${percent(uniqueShare)} of values distinct, ${percent(shape.spaced / shape.cells)} with spaces between words`, false);
+  }
+  if (enoughRows && uniqueShare >= NAMES_DISTINCT && shape.names >= NAMES_DISTINCT * shape.values) {
+    return info('free-text', `names: ${percent(uniqueShare)} of values distinct, words of letters`, false);
+  }
+  if (enoughRows && uniqueShare >= FREE_TEXT_DISTINCT && nameLooksLikeName) {
+    return info('free-text', `names: named like names and ${percent(uniqueShare)} of values distinct`, false);
+  }
+  if (enoughRows && uniqueShare >= 0.95) return info('identifier', `text with ${percent(uniqueShare)} of values distinct`);
+  return info('categorical', 'text values');
+}
+
+interface TextShape {
+  /** Cells looked at (weighted by their count), and how many of them are dates, digits, spaced. */
+  cells: number;
+  dates: number;
+  digits: number;
+  spaced: number;
+  /** Distinct values looked at, and how many are names (words of letters). */
+  values: number;
+  names: number;
+  example: string;
+}
+
+function textShape(dictionary: readonly string[], counts: Uint32Array): TextShape {
+  const shape: TextShape = { cells: 0, dates: 0, digits: 0, spaced: 0, values: 0, names: 0, example: '' };
+  const step = Math.max(1, Math.floor(dictionary.length / MAX_SHAPE_VALUES));
+  for (let code = 0; code < dictionary.length; code += step) {
+    const count = counts[code];
+    if (count === 0) continue;
+    const text = dictionary[code];
+    shape.cells += count;
+    shape.values++;
+    if (!Number.isNaN(parseDateTime(text))) {
+      shape.dates += count;
+      if (shape.example === '') shape.example = text;
+    }
+    if (DIGITS.test(text)) shape.digits += count;
+    if (WORD_GAP.test(text)) shape.spaced += count;
+    if (NAME.test(text.trim())) shape.names++;
+  }
+  return shape;
+}
+
+/** 'strictly increasing' / 'strictly decreasing' when the parsed dates are, row by row, else null. */
+function dateOrder(codes: Uint32Array, dictionary: readonly string[]): string | null {
+  const values = new Float64Array(dictionary.length);
+  for (let code = 0; code < dictionary.length; code++) values[code] = parseDateTime(dictionary[code]);
+  let increasing = true;
+  let decreasing = true;
+  let previous = NaN;
+  for (let row = 0; row < codes.length && (increasing || decreasing); row++) {
+    const code = codes[row];
+    if (code === MISSING_CODE) continue;
+    const value = values[code];
+    if (Number.isNaN(value)) continue;
+    if (!Number.isNaN(previous)) {
+      if (value <= previous) increasing = false;
+      if (value >= previous) decreasing = false;
+    }
+    previous = value;
+  }
+  return increasing ? 'strictly increasing' : decreasing ? 'strictly decreasing' : null;
 }
 
 interface Profile {
@@ -106,6 +266,8 @@ interface Profile {
   distinct: number;
   integer: boolean;
   span: number;
+  /** Text columns: cells per dictionary code. */
+  counts: Uint32Array;
 }
 
 function numericProfile(values: Float64Array): Profile {
@@ -120,22 +282,19 @@ function numericProfile(values: Float64Array): Profile {
     previous = value;
   }
   const span = order.length > 0 ? values[order[order.length - 1]] - values[order[0]] : 0;
-  return { present: order.length, distinct, integer, span };
+  return { present: order.length, distinct, integer, span, counts: new Uint32Array(0) };
 }
 
 function textProfile(codes: Uint32Array, dictionarySize: number): Profile {
-  const seen = new Uint8Array(dictionarySize);
+  const counts = new Uint32Array(dictionarySize);
   let present = 0;
   let distinct = 0;
   for (const code of codes) {
     if (code === MISSING_CODE) continue;
     present++;
-    if (seen[code] === 0) {
-      seen[code] = 1;
-      distinct++;
-    }
+    if (counts[code]++ === 0) distinct++;
   }
-  return { present, distinct, integer: false, span: 0 };
+  return { present, distinct, integer: false, span: 0, counts };
 }
 
 function chooseLabel(table: Table, columns: readonly ColumnInfo[], options: SchemaOptions, notes: string[]): LabelInfo | null {
@@ -159,7 +318,7 @@ function chooseLabel(table: Table, columns: readonly ColumnInfo[], options: Sche
     const info = columns[i];
     if (isLabelCandidate(info)) {
       const position = i === columns.length - 1 ? 'the last column' : `the last column (of ${columns.length}) that could be a label`;
-      return buildLabel(table.columns[i], i, 'inferred', `${position} with few distinct values (${info.distinct}); pass --label to choose another`);
+      return buildLabel(table.columns[i], i, 'inferred', `${position} with few distinct values (${info.distinct}); a guess: pass --label to confirm it or choose another`, true);
     }
   }
   notes.push('No label column found (none named label/target/class and no low-cardinality column); label-based checks and models were skipped. Pass --label COLUMN.');
@@ -167,10 +326,10 @@ function chooseLabel(table: Table, columns: readonly ColumnInfo[], options: Sche
 }
 
 function isLabelCandidate(info: ColumnInfo): boolean {
-  return (info.kind === 'numeric' || info.kind === 'categorical') && info.distinct >= 2 && info.distinct <= MAX_INFERRED_CLASSES;
+  return (info.kind === 'numeric' || info.kind === 'categorical' || info.kind === 'code') && info.distinct >= 2 && info.distinct <= MAX_INFERRED_CLASSES;
 }
 
-function buildLabel(column: Column, index: number, source: LabelSource, reason: string): LabelInfo {
+function buildLabel(column: Column, index: number, source: LabelSource, reason: string, guessed = false): LabelInfo {
   const rowCount = column.kind === 'numeric' ? column.values.length : column.codes.length;
   const y = new Int32Array(rowCount).fill(-1);
   let classes: string[];
@@ -200,5 +359,5 @@ function buildLabel(column: Column, index: number, source: LabelSource, reason: 
     if (cls < 0) missing++;
     else classCounts[cls]++;
   }
-  return { column: index, name: column.name, source, reason, classes, y, classCounts, missing };
+  return { column: index, name: column.name, source, reason, guessed, classes, y, classCounts, missing };
 }

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/drift.js';
-import { logChiSquareUpper, logKolmogorovUpper } from '../../src/stats/tails.js';
-import { jensenShannonDistance, populationStabilityIndex } from '../../src/stats/two-sample.js';
+import { jensenShannonDistance, logChiSquareUpper, logKolmogorovUpper, populationStabilityIndex } from '../../src/detect/drift.js';
 import type { Dataset } from '../../src/engine/dataset.js';
 import type { Column } from '../../src/table/table.js';
 import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../fixtures.js';
@@ -133,4 +132,24 @@ test('the shared statistics match their textbook values', () => {
   assert.equal(jensenShannonDistance([5, 0], [0, 5]), 1);
   assert.equal(jensenShannonDistance([5, 5], [10, 10]), 0);
   close(populationStabilityIndex([10, 20], [100, 200]), 0, 1e-3); // half a row of smoothing per cell
+});
+
+/** Words drawn at random: mostly distinct messages, a few repeated. */
+function messages(random: Random, n: number): string[] {
+  const words = ['call', 'me', 'later', 'the', 'meeting', 'is', 'at', 'noon', 'see', 'you', 'soon', 'ok', 'thanks', 'win', 'a', 'prize'];
+  return Array.from({ length: n }, () => (random.next() < 0.05 ? 'Sorry, I will call later' : Array.from({ length: 3 + random.int(10) }, () => words[random.int(words.length)]).join(' ')));
+}
+
+test('quiet: free text and timestamps are not compared (halves of one file, or a later period)', () => {
+  const random = new Random(31);
+  const n = 4000;
+  const text1 = messages(random, n);
+  const start = Date.UTC(2021, 0, 1);
+  const stamps = Array.from({ length: n }, (_, i) => new Date(start + i * 3600_000).toISOString().slice(0, 19).replace('T', ' '));
+  const ys = Array.from({ length: n }, () => (random.next() < 0.2 ? 1 : 0));
+  const half = (from: number): Dataset =>
+    dataset([text('message', text1.slice(from, from + n / 2)), text('when', stamps.slice(from, from + n / 2)), numeric('y', ys.slice(from, from + n / 2))]);
+  const candidate = half(0);
+  assert.deepEqual(candidate.schema.columns.map((c) => c.kind), ['free-text', 'datetime', 'numeric']);
+  assert.deepEqual(run(candidate, half(n / 2)).findings.map((f) => f.message), []);
 });

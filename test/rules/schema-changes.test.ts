@@ -178,3 +178,19 @@ test('text cells of a numeric column are not new missing cells (non-numeric-cell
   const findings = run([c.id, age, c.income, c.city, c.grade, c.label], ordered(sample(24)));
   assert.deepEqual(findings.filter((f) => f.column === 'age').map((f) => f.message), []);
 });
+
+test('no new values of free text or of timestamps: every sample has new messages, a later file later dates', () => {
+  const random = new Random(33);
+  const words = ['call', 'me', 'later', 'the', 'meeting', 'is', 'at', 'noon', 'see', 'you', 'soon', 'ok', 'thanks', 'win', 'a', 'prize'];
+  const n = 2000;
+  const notes = Array.from({ length: n }, () => Array.from({ length: 3 + random.int(10) }, () => words[random.int(words.length)]).join(' '));
+  const stamps = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2021, 0, 1) + i * 3600_000).toISOString());
+  const labels = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'bad' : 'good'));
+  const part = (from: number): Column[] => [
+    text('note', notes.slice(from, from + n / 2)),
+    text('when', stamps.slice(from, from + n / 2)),
+    text('label', labels.slice(from, from + n / 2)),
+  ];
+  const findings = run(part(n / 2), part(0));
+  assert.deepEqual(findings.map((f) => f.message), []);
+});
