@@ -34,7 +34,6 @@ import {
   describeCell,
   describeShift,
   driftLevel,
-  formatP,
   movedMost,
   rowsOfGrownCell,
   testLabel,
@@ -42,7 +41,7 @@ import {
 } from '../src/detect/drift.js';
 import type { Dataset } from '../src/engine/dataset.js';
 import { comparesValues } from '../src/schema/schema.js';
-import { formatNumber, round } from '../src/detect/describe.js';
+import { formatNumber, formatP, round } from '../src/format.js';
 
 export default defineRule({
   id: 'drift',

@@ -7,7 +7,7 @@
  * Fix: impute or drop consciously; never let a missing cell pass as 0.
  */
 import { defineRule } from '../src/engine/rule.js';
-import { percent, round } from '../src/detect/describe.js';
+import { percent, round } from '../src/format.js';
 import { isMissing, missingCellCount } from '../src/table/table.js';
 
 export default defineRule({

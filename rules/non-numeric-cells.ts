@@ -18,8 +18,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { FindingDraft } from '../src/engine/finding.js';
 import type { Dataset } from '../src/engine/dataset.js';
 import type { NonNumericCells } from '../src/table/table.js';
-import { formatValue, percent, round } from '../src/detect/describe.js';
-import { share as formatShare } from '../src/detect/drift.js';
+import { formatValue, percent, percentOneDecimal as formatShare, round } from '../src/format.js';
 import { log10P, logBinomialUpper, logBonferroni } from '../src/stats/tails.js';
 
 const LISTED_TOKENS = 5;

@@ -40,8 +40,8 @@ import type { ColumnInfo } from '../src/schema/schema.js';
 import { comparesValues, inferSchema } from '../src/schema/schema.js';
 import { MISSING_CODE, missingCellCount, type Column } from '../src/table/table.js';
 import { logBinomialUpper, logBonferroni, log10P } from '../src/stats/tails.js';
-import { compareSamples, DEFAULT_COMPARISON_OPTIONS, formatP, share } from '../src/detect/drift.js';
-import { formatValue, round } from '../src/detect/describe.js';
+import { compareSamples, DEFAULT_COMPARISON_OPTIONS } from '../src/detect/drift.js';
+import { formatP, formatValue, percentOneDecimal as share, round } from '../src/format.js';
 
 const DEFAULTS = {
   ...DEFAULT_COMPARISON_OPTIONS,

@@ -15,6 +15,7 @@ import type { Report } from './report/report.js';
 import { TOOL_VERSION } from './version.js';
 import { writeOutputs } from './output/outputs.js';
 import { createProgress } from './progress.js';
+import { safeText } from './format.js';
 
 class UsageError extends Error {}
 
@@ -172,7 +173,8 @@ main().then(
   },
 );
 
+/** An error message as one line for stderr: line breaks (and the space around them) become one space, other unsafe characters \uXXXX. */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim().replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return safeText(text.replace(/\s*\n\s*/g, ' ').trim(), 'escape');
 }
 

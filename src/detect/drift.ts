@@ -13,13 +13,23 @@
  * Either way the result carries "cells" (values, baseline-quantile ranges, values the baseline
  * never had) with before/after shares, so that a finding can name what moved most.
  *
- * Every p-value is a natural log (see src/stats/tails.ts) so that 1e-300 and below still compare.
+ * The statistics themselves are in src/stats/two-sample.ts; every p-value is a natural log (see
+ * src/stats/tails.ts) so that 1e-300 and below still compare.
  */
-import { gammaln } from 'simple-statistics';
 import type { Dataset } from '../engine/dataset.js';
 import { MISSING_CODE } from '../table/table.js';
-import { formatNumber, formatRange, formatValue, round } from './describe.js';
+import { formatNumber, formatRange, formatValue, percentOneDecimal, round } from '../format.js';
 import { log10P } from '../stats/tails.js';
+import { lowerQuantileOfCounts } from '../stats/quantile.js';
+import {
+  chiSquareTest,
+  jensenShannonDistance,
+  ksStatistic,
+  logKsPValue,
+  populationStabilityIndex,
+  wassersteinOverIqr,
+  type WeightedSample,
+} from '../stats/two-sample.js';
 
 export interface ComparisonOptions {
   /** Numeric columns with at most this many distinct baseline values are codes: compared value by value. */
@@ -287,96 +297,10 @@ function compareNumbers(baseline: ColumnSample, candidate: ColumnSample, options
   };
 }
 
-/** A numeric sample as its distinct values (ascending) with their counts: no sorting of rows. */
-export interface WeightedSample {
-  readonly values: Float64Array;
-  readonly counts: Float64Array;
-  readonly total: number;
-}
-
 function weightedSample(sample: ColumnSample): WeightedSample {
   const index = sample.dataset.indexes.valueIndex(sample.column);
   const counts = countIds(index.ids, index.values.length, sample.rows);
   return { values: index.values as Float64Array, counts, total: sum(counts) };
-}
-
-/** Visits the union of both samples' values in ascending order with the cumulative counts up to each. */
-function walkMerged(a: WeightedSample, b: WeightedSample, visit: (value: number, cumulativeA: number, cumulativeB: number) => void): void {
-  let i = 0;
-  let j = 0;
-  let cumulativeA = 0;
-  let cumulativeB = 0;
-  while (i < a.values.length || j < b.values.length) {
-    const value = i >= a.values.length ? b.values[j] : j >= b.values.length ? a.values[i] : Math.min(a.values[i], b.values[j]);
-    if (i < a.values.length && a.values[i] === value) cumulativeA += a.counts[i++];
-    if (j < b.values.length && b.values[j] === value) cumulativeB += b.counts[j++];
-    visit(value, cumulativeA, cumulativeB);
-  }
-}
-
-/** Largest gap between the two empirical cumulative distributions (ties handled). */
-export function ksStatistic(a: WeightedSample, b: WeightedSample): number {
-  if (a.total === 0 || b.total === 0) return 0;
-  let d = 0;
-  walkMerged(a, b, (_, cumulativeA, cumulativeB) => {
-    d = Math.max(d, Math.abs(cumulativeA / a.total - cumulativeB / b.total));
-  });
-  return d;
-}
-
-/** log p of a two-sample KS distance, from the asymptotic distribution (conservative with ties). */
-export function logKsPValue(d: number, n: number, m: number): number {
-  if (n === 0 || m === 0) return 0;
-  const effective = Math.sqrt((n * m) / (n + m));
-  return logKolmogorovUpper((effective + 0.12 + 0.11 / effective) * d);
-}
-
-/** log P(K > lambda) for the Kolmogorov distribution. */
-export function logKolmogorovUpper(lambda: number): number {
-  if (lambda <= 0.2) return 0;
-  if (lambda < 1.18) {
-    // P(K <= lambda) = sqrt(2 pi) / lambda * sum exp(-(2k-1)^2 pi^2 / (8 lambda^2)): fast here.
-    let lower = 0;
-    for (let k = 1; k <= 20; k++) lower += Math.exp(-((2 * k - 1) ** 2) * Math.PI ** 2 / (8 * lambda * lambda));
-    lower *= Math.sqrt(2 * Math.PI) / lambda;
-    return Math.log1p(-Math.min(lower, 1 - 1e-16));
-  }
-  // P(K > lambda) = 2 exp(-2 lambda^2) * sum (-1)^(k-1) exp(-2 (k^2 - 1) lambda^2), kept in logs.
-  let series = 0;
-  for (let k = 1; k <= 100; k++) {
-    const term = (k % 2 === 1 ? 1 : -1) * Math.exp(-2 * (k * k - 1) * lambda * lambda);
-    series += term;
-    if (Math.abs(term) < 1e-17) break;
-  }
-  return Math.min(0, Math.LN2 - 2 * lambda * lambda + Math.log(series));
-}
-
-/** Integral of |F - G| over the finite values, divided by the baseline's IQR (its range if the IQR is 0). */
-function wassersteinOverIqr(before: WeightedSample, after: WeightedSample): number | null {
-  if (before.total === 0 || after.total === 0) return null;
-  let area = 0;
-  let previous = NaN;
-  let gap = 0;
-  walkMerged(before, after, (value, cumulativeA, cumulativeB) => {
-    if (!Number.isFinite(value)) return;
-    if (!Number.isNaN(previous)) area += gap * (value - previous);
-    gap = Math.abs(cumulativeA / before.total - cumulativeB / after.total);
-    previous = value;
-  });
-  const finite = before.values.filter((value, i) => Number.isFinite(value) && before.counts[i] > 0);
-  const scale = weightedQuantile(before, 0.75) - weightedQuantile(before, 0.25) || finite[finite.length - 1] - finite[0];
-  return Number.isFinite(scale) && scale > 0 ? area / scale : null;
-}
-
-/** The smallest value with at least a share q of the sample at or below it. */
-function weightedQuantile(sample: WeightedSample, q: number): number {
-  const target = Math.max(1, Math.ceil(q * sample.total));
-  let cumulative = 0;
-  for (let i = 0; i < sample.values.length; i++) {
-    cumulative += sample.counts[i];
-    if (cumulative >= target) return sample.values[i];
-  }
-  return sample.values[sample.values.length - 1];
 }
 
 function extremes(sample: WeightedSample): [number, number] {
@@ -402,7 +326,7 @@ function quantileBins(
   const [min, max] = extremes(before);
   const uppers: number[] = [];
   for (let k = 1; k < binCount; k++) {
-    const cut = weightedQuantile(before, k / binCount);
+    const cut = lowerQuantileOfCounts(before.values, before.counts, k / binCount, before.total);
     if (cut < max && (uppers.length === 0 || cut > uppers[uppers.length - 1])) uppers.push(cut);
   }
   uppers.push(max);
@@ -444,113 +368,6 @@ function quantileBins(
     cells.push(bin);
   });
   return { cells, cellOf: (value) => cellOfBin[binOf(value)] };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Statistics on two rows of counts
-
-/** Chi-square test of homogeneity on a 2 x k table; cells expected under 5 in either row are pooled. */
-export function chiSquareTest(
-  a: readonly number[],
-  b: readonly number[],
-): { statistic: number; degreesOfFreedom: number; logP: number } {
-  const totalA = sum(a);
-  const totalB = sum(b);
-  const total = totalA + totalB;
-  if (totalA === 0 || totalB === 0) return { statistic: 0, degreesOfFreedom: 0, logP: 0 };
-  const smaller = Math.min(totalA, totalB) / total;
-  const cells: [number, number][] = [];
-  const pooled: [number, number] = [0, 0];
-  for (let i = 0; i < a.length; i++) {
-    const cellTotal = a[i] + b[i];
-    if (cellTotal === 0) continue;
-    if (cellTotal * smaller < 5) {
-      pooled[0] += a[i];
-      pooled[1] += b[i];
-    } else cells.push([a[i], b[i]]);
-  }
-  if (pooled[0] + pooled[1] > 0) cells.push(pooled);
-  if (cells.length < 2) return { statistic: 0, degreesOfFreedom: 0, logP: 0 };
-  let statistic = 0;
-  for (const [countA, countB] of cells) {
-    const expectedA = ((countA + countB) * totalA) / total;
-    const expectedB = ((countA + countB) * totalB) / total;
-    statistic += (countA - expectedA) ** 2 / expectedA + (countB - expectedB) ** 2 / expectedB;
-  }
-  const degreesOfFreedom = cells.length - 1;
-  return { statistic, degreesOfFreedom, logP: logChiSquareUpper(statistic, degreesOfFreedom) };
-}
-
-/** log P(X >= x) for X ~ chi-square with df degrees of freedom. */
-export function logChiSquareUpper(x: number, df: number): number {
-  return logGammaUpperRegularized(df / 2, x / 2);
-}
-
-/** log Q(a, x), the upper regularized incomplete gamma function (Numerical Recipes gser / gcf). */
-function logGammaUpperRegularized(a: number, x: number): number {
-  if (x <= 0) return 0;
-  const logPrefix = -x + a * Math.log(x) - gammaln(a);
-  if (x < a + 1) {
-    let term = 1 / a;
-    let total = term;
-    for (let n = 1; n < 10000; n++) {
-      term *= x / (a + n);
-      total += term;
-      if (Math.abs(term) < Math.abs(total) * 1e-16) break;
-    }
-    return Math.log1p(-Math.min(Math.exp(logPrefix + Math.log(total)), 1 - 1e-16));
-  }
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 10000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.min(0, logPrefix + Math.log(h));
-}
-
-/** Jensen-Shannon distance (square root of the divergence, base 2): 0 for equal mixes, 1 for disjoint ones. */
-export function jensenShannonDistance(a: readonly number[], b: readonly number[]): number {
-  const totalA = sum(a);
-  const totalB = sum(b);
-  if (totalA === 0 || totalB === 0) return 0;
-  let divergence = 0;
-  for (let i = 0; i < a.length; i++) {
-    const p = a[i] / totalA;
-    const q = b[i] / totalB;
-    const m = (p + q) / 2;
-    if (p > 0) divergence += p * Math.log2(p / m);
-    if (q > 0) divergence += q * Math.log2(q / m);
-  }
-  return Math.sqrt(Math.max(0, divergence / 2));
-}
-
-/**
- * Population stability index, sum of (after - before) * ln(after / before) over the cells, with
- * half a row added to every cell so that empty cells stay finite. Rule of thumb: under 0.1
- * stable, 0.1-0.25 moderate shift, over 0.25 large shift.
- */
-export function populationStabilityIndex(a: readonly number[], b: readonly number[]): number {
-  const totalA = sum(a) + 0.5 * a.length;
-  const totalB = sum(b) + 0.5 * b.length;
-  let psi = 0;
-  for (let i = 0; i < a.length; i++) {
-    const before = (a[i] + 0.5) / totalA;
-    const after = (b[i] + 0.5) / totalB;
-    psi += (after - before) * Math.log(after / before);
-  }
-  return psi;
 }
 
 function sum(values: ArrayLike<number>): number {
@@ -605,20 +422,7 @@ export function describeCell(columnName: string, cell: DriftCell): string {
 
 /** "from 12.0% to 33.4% of rows". */
 export function describeShift(cell: DriftCell): string {
-  return `from ${share(cell.before)} to ${share(cell.after)}`;
-}
-
-/** A share with one decimal: "12.3%". */
-export function share(value: number): string {
-  return `${(Math.round(value * 1000) / 10).toFixed(1)}%`;
-}
-
-/** "p = 0.004" or "p = 1e-42". */
-export function formatP(logP: number): string {
-  const exponent = logP / Math.LN10;
-  if (exponent > -3) return `p = ${Math.exp(logP).toFixed(3)}`;
-  if (exponent < -300) return 'p < 1e-300';
-  return `p = 1e${Math.round(exponent)}`;
+  return `from ${percentOneDecimal(cell.before)} to ${percentOneDecimal(cell.after)}`;
 }
 
 export function testLabel(comparison: Comparison): string {

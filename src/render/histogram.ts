@@ -26,6 +26,8 @@ import type { Finding } from '../engine/finding.js';
 import type { Report } from '../report/report.js';
 import { MISSING_CODE } from '../table/table.js';
 import { severityRank } from '../engine/finding.js';
+import { quantileOfCounts, upperQuantile } from '../stats/quantile.js';
+import { displayValue, formatCompact, formatNumber, formatRange, formatShort, percent } from '../format.js';
 
 export const MAX_COLUMNS = 12;
 export const MAX_CATEGORIES = 64;
@@ -104,7 +106,7 @@ export function implicatedColumns(report: Report): Map<string, Spikes> {
     const spikes = entry(trigger.column);
     if (trigger.range) spikes.ranges.push([trigger.range[0], trigger.range[1]]);
     else if (trigger.value !== null) spikes.values.push(trigger.value);
-    const where = trigger.range ? `${formatNumber(trigger.range[0])}..${formatNumber(trigger.range[1])}` : String(trigger.value);
+    const where = trigger.range ? formatRange(trigger.range) : displayValue(trigger.value);
     addReason(spikes, `trigger ${where} → ${trigger.targetClass}`);
     const pair = trigger.evidence?.pairedWith as { column?: unknown; value?: unknown } | undefined;
     if (pair && typeof pair.column === 'string') {
@@ -296,10 +298,10 @@ function numericAxis(cand: ValueIndex, base: ValueIndex | null, spikes: Spikes):
     // One bar per distinct value; spike values (even absent from the data) get theirs.
     const barIndex = new Map<number, number>();
     const steps = all.slice(1).map((v, i) => v - all[i]).sort((a, b) => a - b);
-    const typical = steps.length > 0 ? steps[Math.floor(steps.length / 2)] : 0;
+    const typical = steps.length > 0 ? upperQuantile(steps, 0.5) : 0;
     const bars: HistogramBar[] = all.map((v, i) => {
       barIndex.set(v, i);
-      const bar: HistogramBar = { label: formatNumber(v), short: shortNumber(v), kind: 'value', spike: spikeValues.has(v) || inRange(v) >= 0 };
+      const bar: HistogramBar = { label: formatNumber(v), short: formatShort(v), kind: 'value', spike: spikeValues.has(v) || inRange(v) >= 0 };
       if (i > 0 && typical > 0 && v - all[i - 1] > 10 * typical && all.length >= 8) bar.gapBefore = true;
       return bar;
     });
@@ -314,9 +316,9 @@ function numericAxis(cand: ValueIndex, base: ValueIndex | null, spikes: Spikes):
   let lo = rest.length ? rest[0] : 0;
   let hi = rest.length ? rest[rest.length - 1] : 1;
   if (rest.length > 0) {
-    const total = rest.reduce((sum, v) => sum + totals.get(v)!, 0);
-    lo = weightedQuantile(rest, totals, total, 0.005);
-    hi = weightedQuantile(rest, totals, total, 0.995);
+    const counts = rest.map((v) => totals.get(v)!);
+    lo = quantileOfCounts(rest, counts, 0.005);
+    hi = quantileOfCounts(rest, counts, 0.995);
     if (hi <= lo) {
       lo = rest[0];
       hi = rest[rest.length - 1];
@@ -339,17 +341,17 @@ function numericAxis(cand: ValueIndex, base: ValueIndex | null, spikes: Spikes):
   const restSet = new Set(rest);
   const hasBelow = rest.some((v) => v < start);
   const hasAbove = rest.some((v) => v >= end);
-  if (hasBelow) items.push({ key: -Infinity, order: 0, bar: { label: `< ${formatNumber(start)}`, short: `<${shortNumber(start)}`, kind: 'below', spike: false } });
+  if (hasBelow) items.push({ key: -Infinity, order: 0, bar: { label: `< ${formatNumber(start)}`, short: `<${formatShort(start)}`, kind: 'below', spike: false } });
   for (let i = 0; i < binCount; i++) {
     const a = edge(i);
     const b = edge(i + 1);
     const label = integer && step === 1 ? formatNumber(a) : `[${formatNumber(a)}, ${formatNumber(b)})`;
-    items.push({ key: a, order: 1, bar: { label, short: shortNumber(a), kind: 'bin', spike: false } });
+    items.push({ key: a, order: 1, bar: { label, short: formatShort(a), kind: 'bin', spike: false } });
   }
-  if (hasAbove) items.push({ key: end, order: 1, bar: { label: `≥ ${formatNumber(end)}`, short: `≥${shortNumber(end)}`, kind: 'above', spike: false } });
-  for (const v of spikeValues) items.push({ key: v, order: 2, bar: { label: formatNumber(v), short: shortNumber(v), kind: 'value', spike: true } });
+  if (hasAbove) items.push({ key: end, order: 1, bar: { label: `≥ ${formatNumber(end)}`, short: `≥${formatShort(end)}`, kind: 'above', spike: false } });
+  for (const v of spikeValues) items.push({ key: v, order: 2, bar: { label: formatNumber(v), short: formatShort(v), kind: 'value', spike: true } });
   ranges.forEach(([a, b]) =>
-    items.push({ key: a, order: 2, bar: { label: `${formatNumber(a)}..${formatNumber(b)}`, short: `${shortNumber(a)}..`, kind: 'range', spike: true } }),
+    items.push({ key: a, order: 2, bar: { label: `${formatNumber(a)}..${formatNumber(b)}`, short: `${formatShort(a)}..`, kind: 'range', spike: true } }),
   );
   // Stable by position; a spike sits after the bin that holds it.
   const sorted = items.map((item, i) => ({ ...item, i })).sort((x, y) => x.key - y.key || x.order - y.order || x.i - y.i);
@@ -417,16 +419,6 @@ function textAxis(cand: ValueIndex, base: ValueIndex | null, spikes: Spikes): Ax
   };
 }
 
-function weightedQuantile(sorted: number[], weights: Map<number, number>, total: number, q: number): number {
-  const target = q * total;
-  let seen = 0;
-  for (const v of sorted) {
-    seen += weights.get(v)!;
-    if (seen > target) return v;
-  }
-  return sorted[sorted.length - 1];
-}
-
 /** 1, 2, 2.5 or 5 times a power of ten, at least `raw`. */
 export function niceStep(raw: number): number {
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
@@ -439,56 +431,8 @@ function round12(v: number): number {
   return Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
 }
 
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v)) return String(v);
-  return String(Number(v.toPrecision(6)));
-}
-
-/** Compact axis text: 250, 12.5, 20k, 1.5M. */
-export function shortNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  const fixed = (x: number): string => String(Number(x.toPrecision(3)));
-  if (a >= 1e9) return `${fixed(v / 1e9)}G`;
-  if (a >= 1e6) return `${fixed(v / 1e6)}M`;
-  if (a >= 1e4) return `${fixed(v / 1e3)}k`;
-  return Number.isInteger(v) ? String(v) : fixed(v);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Display helpers shared by the HTML and Markdown reports (plain text out; each format escapes it).
-
-/**
- * Replaces C0/C1 control characters and bidirectional overrides (which could reorder what is
- * shown) with U+FFFD, and line breaks and tabs with a space: one line of visible text.
- */
-export function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
-}
-
-/** 1234567 -> "1,234,567" (no locale: same output everywhere). */
-export function int(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  const sign = n < 0 ? '-' : '';
-  const digits = String(Math.round(Math.abs(n)));
-  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-export function percent(share: number): string {
-  if (!Number.isFinite(share)) return String(share);
-  const p = share * 100;
-  if (p > 0 && p < 1) return `${Number(p.toPrecision(1))}%`;
-  if (p < 100 && p > 99) return `${Number(p.toFixed(1))}%`;
-  return `${Math.round(p)}%`;
-}
-
-export function num(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Number.isInteger(n)) return Math.abs(n) >= 10000 ? int(n) : String(n);
-  return String(Number(n.toPrecision(4)));
-}
 
 /** camelCase / snake_case key -> "camel case". */
 export function humanKey(key: string): string {
@@ -516,7 +460,7 @@ export function compactValue(value: unknown, key = '', limit = 160): string {
 
 function compact(value: unknown, key: string, depth: number): string {
   if (value === null || value === undefined) return '–';
-  if (typeof value === 'number') return SHARE_KEY.test(key) && value >= 0 && value <= 1 ? percent(value) : num(value);
+  if (typeof value === 'number') return SHARE_KEY.test(key) && value >= 0 && value <= 1 ? percent(value) : formatCompact(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) {
@@ -540,13 +484,6 @@ function compact(value: unknown, key: string, depth: number): string {
     return depth > 0 ? `(${text.join(', ')})` : text.join(' · ');
   }
   return String(value);
-}
-
-/** "rows 30000, 30001, … (2986 in all)" */
-export function rowSample(rows: readonly number[], count: number, max = 8): string {
-  if (rows.length === 0) return '';
-  const shown = rows.slice(0, max).join(', ');
-  return rows.length > max || count > rows.length ? `${shown}, … (${int(Math.max(count, rows.length))} in all)` : shown;
 }
 
 export function findingsAboveInfo(report: Report): Finding[] {

@@ -9,21 +9,17 @@
  */
 import type { Finding } from '../engine/finding.js';
 import type { Report, Trigger } from '../report/report.js';
-import { displayValue, nextStep, triggerSentence, triggerWhere } from './text.js';
+import { displayValue, formatInteger, formatShort, percent, rowSample, triggerSentence, triggerWhere, visible } from '../format.js';
+import { labelName, nextStep } from './text.js';
 import {
   baseName,
   compactValue,
   humanKey,
-  int,
   modelEnabled,
   modelEntries,
   perClass,
-  percent,
-  rowSample,
-  shortNumber,
   tableColumns,
   title,
-  visible,
   type ClassCounts,
   type ColumnHistogram,
   type HistogramBar,
@@ -79,18 +75,18 @@ export function renderHtml(report: Report, data?: HistogramData): string {
 function header(report: Report, name: string): string {
   const c = report.candidate;
   const rows: [string, string][] = [
-    ['File', `<span class="path">${esc(c.path)}</span> <span class="muted">${int(c.rows)} rows × ${int(c.columns)} columns</span>`],
+    ['File', `<span class="path">${esc(c.path)}</span> <span class="muted">${formatInteger(c.rows)} rows × ${formatInteger(c.columns)} columns</span>`],
     ['sha256', `<code class="hash">${esc(c.sha256)}</code>`],
   ];
   if (report.baseline) {
     const b = report.baseline;
-    rows.push(['Baseline', `<span class="path">${esc(b.path)}</span> <span class="muted">${int(b.rows)} rows × ${int(b.columns)} columns</span>`]);
+    rows.push(['Baseline', `<span class="path">${esc(b.path)}</span> <span class="muted">${formatInteger(b.rows)} rows × ${formatInteger(b.columns)} columns</span>`]);
   } else {
     rows.push(['Baseline', '<span class="muted">none (pass --baseline FILE to compare with a trusted version)</span>']);
   }
   if (report.label) {
     const l = report.label;
-    const classes = l.classes.map((cls, i) => `<span class="chip">${esc(cls)} <span class="muted">${int(l.classCounts[i] ?? 0)}</span></span>`).join(' ');
+    const classes = l.classes.map((cls, i) => `<span class="chip">${esc(cls)} <span class="muted">${formatInteger(l.classCounts[i] ?? 0)}</span></span>`).join(' ');
     rows.push(['Label', `<b>${esc(l.column)}</b> ${classes} <span class="muted">(${esc(l.source)}: ${esc(l.reason)})</span>`]);
   } else {
     rows.push(['Label', '<span class="muted">none found (pass --label COLUMN for label checks and models)</span>']);
@@ -106,19 +102,19 @@ function header(report: Report, name: string): string {
 
 function verdictPanel(report: Report): string {
   const counts = (['critical', 'high', 'medium', 'low', 'info'] as const)
-    .map((s) => `<span class="count sev-${s}${report.counts[s] === 0 ? ' zero' : ''}"><b>${int(report.counts[s])}</b> ${s}</span>`)
+    .map((s) => `<span class="count sev-${s}${report.counts[s] === 0 ? ' zero' : ''}"><b>${formatInteger(report.counts[s])}</b> ${s}</span>`)
     .join('');
   const costs = report.scoring.filter((item) => item.cost > 0);
   const breakdown =
     costs.length > 0
       ? `<p class="score-breakdown">100 ${costs
-          .map((item) => `<span class="cost">− ${int(item.cost)} <span class="muted">${esc(item.rule)} ${esc(item.severity)} ×${int(item.findings)}</span></span>`)
-          .join(' ')} = <b>${int(report.trustScore)}</b></p>`
+          .map((item) => `<span class="cost">− ${formatInteger(item.cost)} <span class="muted">${esc(item.rule)} ${esc(item.severity)} ×${formatInteger(item.findings)}</span></span>`)
+          .join(' ')} = <b>${formatInteger(report.trustScore)}</b></p>`
       : '';
   const score = Math.max(0, Math.min(100, report.trustScore));
   const suspicious =
     report.suspiciousRows.length > 0
-      ? `<p class="suspicious"><b>${int(report.suspiciousRows.length)}</b> suspicious rows <span class="muted">(0-based data records, header excluded): ${esc(rowSample(report.suspiciousRows, report.suspiciousRows.length, 8))}</span></p>`
+      ? `<p class="suspicious"><b>${formatInteger(report.suspiciousRows.length)}</b> suspicious rows <span class="muted">(0-based data records, header excluded): ${esc(rowSample(report.suspiciousRows, report.suspiciousRows.length, 8))}</span></p>`
       : '';
   return [
     `<section class="verdict verdict-${report.verdict}" aria-label="verdict">`,
@@ -127,8 +123,8 @@ function verdictPanel(report: Report): string {
     `<div class="verdict-text">${esc(VERDICT_TEXT[report.verdict])}</div>`,
     '</div>',
     '<div class="score">',
-    `<div class="score-number"><b>${int(report.trustScore)}</b><span>/100</span></div>`,
-    `<div class="meter" role="img" aria-label="trust score ${int(report.trustScore)} of 100"><div class="meter-fill" style="width:${score}%"></div></div>`,
+    `<div class="score-number"><b>${formatInteger(report.trustScore)}</b><span>/100</span></div>`,
+    `<div class="meter" role="img" aria-label="trust score ${formatInteger(report.trustScore)} of 100"><div class="meter-fill" style="width:${score}%"></div></div>`,
     '<div class="score-label">trust score</div>',
     '</div>',
     `<div class="verdict-detail"><div class="counts">${counts}</div>${breakdown}${suspicious}`,
@@ -163,7 +159,7 @@ function findingRow(f: Finding, rank: number, withEvidence: boolean): string {
     `<td><code>${esc(f.rule)}</code></td>`,
     `<td class="col">${f.column === null ? '<span class="muted">–</span>' : esc(f.column)}</td>`,
     `<td class="val">${f.value === null ? '<span class="muted">–</span>' : esc(displayValue(f.value))}</td>`,
-    `<td class="num">${int(f.count)}</td>`,
+    `<td class="num">${formatInteger(f.count)}</td>`,
     `<td class="msg">${esc(f.message)}${withEvidence ? evidenceList(f.evidence) + rows : ''}</td>`,
     '</tr>',
   ].join('');
@@ -176,7 +172,7 @@ function informationalSection(report: Report): string {
   const main = report.findings.filter((f) => f.severity !== 'info').length;
   const info = report.findings.filter((f) => f.severity === 'info');
   if (info.length === 0) return '';
-  const out: string[] = ['<section id="informational">', `<h2>Informational findings <span class="muted">${int(info.length)}</span></h2>`];
+  const out: string[] = ['<section id="informational">', `<h2>Informational findings <span class="muted">${formatInteger(info.length)}</span></h2>`];
   out.push('<p class="muted small">Patterns that clean data also shows; they cost no trust score.</p>');
   out.push(`<table class="findings info">${FINDINGS_HEAD}<tbody>`);
   info.forEach((f, i) => out.push(findingRow(f, main + i + 1, false)));
@@ -187,14 +183,14 @@ function informationalSection(report: Report): string {
 function findingsSection(report: Report): string {
   const main = report.findings.filter((f) => f.severity !== 'info');
   const info = report.findings.filter((f) => f.severity === 'info');
-  const out: string[] = ['<section id="findings">', `<h2>Findings <span class="muted">${int(main.length)}${info.length ? ` + ${int(info.length)} informational` : ''}</span></h2>`];
+  const out: string[] = ['<section id="findings">', `<h2>Findings <span class="muted">${formatInteger(main.length)}${info.length ? ` + ${formatInteger(info.length)} informational` : ''}</span></h2>`];
   if (main.length === 0) out.push('<p class="empty">No findings above info.</p>');
   else {
     out.push(`<table class="findings">${FINDINGS_HEAD}<tbody>`);
     main.forEach((f, i) => out.push(findingRow(f, i + 1, true)));
     out.push('</tbody></table>');
   }
-  if (info.length > 0) out.push(`<p class="muted small">${int(info.length)} informational findings are listed <a href="#informational">further down</a>.</p>`);
+  if (info.length > 0) out.push(`<p class="muted small">${formatInteger(info.length)} informational findings are listed <a href="#informational">further down</a>.</p>`);
   for (const error of report.errors) out.push(`<p class="error"><b>Error in ${esc(error.rule)}:</b> ${esc(error.message)}</p>`);
   out.push('</section>');
   return out.join('\n');
@@ -234,9 +230,9 @@ function spikeSummary(column: ColumnHistogram, data: HistogramData): string {
   const items: string[] = [];
   column.bars.forEach((bar, i) => {
     if (!bar.spike) return;
-    const cand = column.classes.map((s) => `${className(data, s)}: ${int(s.candidate[i])}`).join(', ');
+    const cand = column.classes.map((s) => `${className(data, s)}: ${formatInteger(s.candidate[i])}`).join(', ');
     const hasBase = column.classes.some((s) => s.baseline !== null);
-    const base = hasBase ? ` · baseline ${int(column.classes.reduce((sum, s) => sum + (s.baseline?.[i] ?? 0), 0))}` : '';
+    const base = hasBase ? ` · baseline ${formatInteger(column.classes.reduce((sum, s) => sum + (s.baseline?.[i] ?? 0), 0))}` : '';
     items.push(`<li><b class="spike-text">${esc(bar.label)}</b>: candidate ${esc(cand)}${base}</li>`);
   });
   return items.length > 0 ? `<ul class="spikes">${items.join('')}</ul>` : '';
@@ -257,11 +253,11 @@ function columnFigure(column: ColumnHistogram, data: HistogramData): string {
   for (const series of column.classes) {
     const title = className(data, series);
     const total = (counts: number[]): number => counts.reduce((a, b) => a + b, 0);
-    out.push(panel(column, series.candidate, 'candidate', title, `${title} · candidate · ${int(total(series.candidate))} rows`));
+    out.push(panel(column, series.candidate, 'candidate', title, `${title} · candidate · ${formatInteger(total(series.candidate))} rows`));
     if (withBaseline) {
       out.push(
         series.baseline
-          ? panel(column, series.baseline, 'baseline', title, `${title} · baseline · ${int(total(series.baseline))} rows`)
+          ? panel(column, series.baseline, 'baseline', title, `${title} · baseline · ${formatInteger(total(series.baseline))} rows`)
           : '<div class="panel empty-panel"></div>',
       );
     }
@@ -295,7 +291,7 @@ function panel(column: ColumnHistogram, counts: number[], file: 'candidate' | 'b
   const parts: string[] = [];
   const aria = `${column.column}, ${classTitle}, ${file}: ${bars
     .filter((b) => b.spike)
-    .map((b) => `${b.label} has ${int(counts[bars.indexOf(b)])} rows`)
+    .map((b) => `${b.label} has ${formatInteger(counts[bars.indexOf(b)])} rows`)
     .join('; ')}`;
   parts.push(
     `<svg class="histogram" data-column="${esc(column.column)}" data-file="${file}" data-class="${esc(classTitle)}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(aria)}">`,
@@ -305,7 +301,7 @@ function panel(column: ColumnHistogram, counts: number[], file: 'candidate' | 'b
   for (const t of [0, 0.5, 1]) {
     const yy = f(y(top * t));
     parts.push(`<line class="grid${t === 0 ? ' axis' : ''}" x1="${M.left}" x2="${W - M.right}" y1="${yy}" y2="${yy}"/>`);
-    parts.push(`<text class="ytick" x="${M.left - 5}" y="${yy}" dy="3" text-anchor="end">${esc(shortNumber(top * t))}</text>`);
+    parts.push(`<text class="ytick" x="${M.left - 5}" y="${yy}" dy="3" text-anchor="end">${esc(formatShort(top * t))}</text>`);
   }
   // Bars.
   bars.forEach((bar, i) => {
@@ -315,7 +311,7 @@ function panel(column: ColumnHistogram, counts: number[], file: 'candidate' | 'b
     let h = (count / top) * plotH;
     if (count > 0 && h < 1.5) h = 1.5;
     const cls = `bar ${file}${bar.spike ? ' spike' : ''}${bar.kind === 'missing' || bar.kind === 'other' ? ' aside' : ''}${count === 0 ? ' zero' : ''}`;
-    const tip = `${column.column} = ${bar.label}: ${int(count)} rows (${classTitle}, ${file})`;
+    const tip = `${column.column} = ${bar.label}: ${formatInteger(count)} rows (${classTitle}, ${file})`;
     if (bar.spike && count === 0) {
       // An empty spike bar still shows where the value would be.
       parts.push(
@@ -342,7 +338,7 @@ function panel(column: ColumnHistogram, counts: number[], file: 'candidate' | 'b
     const h = count > 0 ? Math.max((count / top) * plotH, 1.5) : 2;
     const ty = Math.max(M.top + plotH - h - 4, 11);
     const anchor = cx > W - M.right - 20 ? 'end' : cx < M.left + 20 ? 'start' : 'middle';
-    parts.push(`<text class="spike-count" x="${f(cx)}" y="${f(ty)}" text-anchor="${anchor}">${int(count)}</text>`);
+    parts.push(`<text class="spike-count" x="${f(cx)}" y="${f(ty)}" text-anchor="${anchor}">${formatInteger(count)}</text>`);
   });
   // X labels: spike bars always, others every `stride` bars where they do not collide.
   const charW = 5.4;
@@ -402,7 +398,7 @@ function triggerSection(report: Report): string {
   );
   for (const t of report.triggers) out.push(triggerRow(t));
   out.push('</tbody></table>');
-  out.push(`<ul class="sentences">${report.triggers.slice(0, 5).map((t) => `<li>${esc(triggerSentence(report, t))}</li>`).join('')}</ul>`);
+  out.push(`<ul class="sentences">${report.triggers.slice(0, 5).map((t) => `<li>${esc(triggerSentence(t, labelName(report)))}</li>`).join('')}</ul>`);
   out.push('</section>');
   return out.join('\n');
 }
@@ -414,7 +410,7 @@ function triggerRow(t: Trigger): string {
     '<tr>',
     `<td class="val"><b>${esc(triggerWhere(t))}</b>${t.rows.length ? `<div class="rows">rows ${esc(rowSample(t.rows, t.support))}</div>` : ''}</td>`,
     `<td>${esc(t.targetClass)}</td>`,
-    `<td class="num">${int(t.support)}</td>`,
+    `<td class="num">${formatInteger(t.support)}</td>`,
     `<td class="num">${esc(percent(t.purity))}</td>`,
     `<td class="num">${esc(percent(t.flipRate))} ${bar(t.flipRate, 'hot')}</td>`,
     `<td class="num">${esc(percent(t.referenceFlipRate))} ${bar(t.referenceFlipRate, 'cool')}</td>`,
@@ -468,7 +464,7 @@ function objectTable(rows: Record<string, unknown>[], columns: string[], classes
     .slice(0, max)
     .map((row) => `<tr>${columns.map((c, i) => `<td${numeric[i] ? ' class="num"' : ''}>${esc(cellText(row[c], c, classes))}</td>`).join('')}</tr>`)
     .join('');
-  const more = rows.length > max ? `<p class="muted small">… and ${int(rows.length - max)} more (see --format json).</p>` : '';
+  const more = rows.length > max ? `<p class="muted small">… and ${formatInteger(rows.length - max)} more (see --format json).</p>` : '';
   return `<table class="data"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`;
 }
 
@@ -476,7 +472,7 @@ function schemaSection(report: Report, data: HistogramData | undefined): string 
   const implicated = new Set(data?.columns.map((c) => c.column) ?? []);
   for (const f of report.findings) if (f.column !== null && (f.severity === 'high' || f.severity === 'critical')) implicated.add(f.column);
   for (const t of report.triggers) implicated.add(t.column);
-  const out: string[] = ['<section id="schema">', `<h2>Schema <span class="muted">${int(report.schema.length)} columns</span></h2>`];
+  const out: string[] = ['<section id="schema">', `<h2>Schema <span class="muted">${formatInteger(report.schema.length)} columns</span></h2>`];
   out.push(
     '<table class="schema"><thead><tr><th class="num">#</th><th>column</th><th>kind</th><th class="num">distinct</th><th class="num">missing</th><th>why</th></tr></thead><tbody>',
   );
@@ -486,7 +482,7 @@ function schemaSection(report: Report, data: HistogramData | undefined): string 
       implicated.has(c.name) ? '<span class="tag tag-flag">flagged</span>' : '',
     ].join('');
     out.push(
-      `<tr${implicated.has(c.name) ? ' class="flagged"' : ''}><td class="num">${i}</td><td class="col">${esc(c.name)} ${tags}</td><td>${esc(c.kind)}</td><td class="num">${int(c.distinct)}</td><td class="num">${int(c.missing)}</td><td class="muted">${esc(c.reason)}</td></tr>`,
+      `<tr${implicated.has(c.name) ? ' class="flagged"' : ''}><td class="num">${i}</td><td class="col">${esc(c.name)} ${tags}</td><td>${esc(c.kind)}</td><td class="num">${formatInteger(c.distinct)}</td><td class="num">${formatInteger(c.missing)}</td><td class="muted">${esc(c.reason)}</td></tr>`,
     );
   });
   out.push('</tbody></table></section>');
@@ -498,7 +494,7 @@ function inputSection(report: Report): string {
   const delimiter = i.delimiter === '\t' ? 'tab' : i.delimiter;
   const out: string[] = ['<section id="input">', '<h2>Input and notes</h2>'];
   out.push(
-    `<p class="small">Delimiter <code>${esc(delimiter)}</code> (${esc(i.delimiterSource)}) · encoding ${esc(i.encoding)}${i.compressed ? ' · gzip' : ''} · ${int(
+    `<p class="small">Delimiter <code>${esc(delimiter)}</code> (${esc(i.delimiterSource)}) · encoding ${esc(i.encoding)}${i.compressed ? ' · gzip' : ''} · ${formatInteger(
       i.blankLinesSkipped,
     )} blank lines skipped</p>`,
   );

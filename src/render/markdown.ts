@@ -7,19 +7,16 @@
  */
 import type { Finding } from '../engine/finding.js';
 import type { Report } from '../report/report.js';
-import { displayValue, nextStep, triggerSentence, triggerWhere } from './text.js';
+import { displayValue, formatInteger, percent, rowSample, triggerSentence, triggerWhere, visible } from '../format.js';
+import { labelName, nextStep } from './text.js';
 import {
   compactValue,
   humanKey,
-  int,
   modelEnabled,
   modelEntries,
   perClass,
-  percent,
-  rowSample,
   tableColumns,
   title,
-  visible,
   type ClassCounts,
   type ColumnHistogram,
   type HistogramData,
@@ -46,21 +43,21 @@ const VERDICT_ICON = { reject: '⛔', review: '⚠️', trusted: '✅' } as cons
 export function renderMarkdown(report: Report, data?: HistogramData): string {
   const out: string[] = [];
   const c = report.candidate;
-  out.push(`## ${VERDICT_ICON[report.verdict]} audit-data: **${report.verdict.toUpperCase()}** · trust score ${int(report.trustScore)}/100`);
+  out.push(`## ${VERDICT_ICON[report.verdict]} audit-data: **${report.verdict.toUpperCase()}** · trust score ${formatInteger(report.trustScore)}/100`);
   out.push('');
-  const meta: string[][] = [['File', `${md(c.path)} (${int(c.rows)} rows × ${int(c.columns)} columns)`], ['sha256', md(c.sha256)]];
-  if (report.baseline) meta.push(['Baseline', `${md(report.baseline.path)} (${int(report.baseline.rows)} rows × ${int(report.baseline.columns)} columns)`]);
+  const meta: string[][] = [['File', `${md(c.path)} (${formatInteger(c.rows)} rows × ${formatInteger(c.columns)} columns)`], ['sha256', md(c.sha256)]];
+  if (report.baseline) meta.push(['Baseline', `${md(report.baseline.path)} (${formatInteger(report.baseline.rows)} rows × ${formatInteger(report.baseline.columns)} columns)`]);
   else meta.push(['Baseline', 'none']);
   if (report.label) {
     const l = report.label;
-    meta.push(['Label', `${md(l.column)}: ${l.classes.map((cls, i) => `${md(cls)} (${int(l.classCounts[i] ?? 0)})`).join(', ')}; ${md(l.source)}: ${md(l.reason)}`]);
+    meta.push(['Label', `${md(l.column)}: ${l.classes.map((cls, i) => `${md(cls)} (${formatInteger(l.classCounts[i] ?? 0)})`).join(', ')}; ${md(l.source)}: ${md(l.reason)}`]);
   } else meta.push(['Label', 'none found (pass --label COLUMN)']);
-  const counts = (['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => `${int(report.counts[s])} ${s}`).join(', ');
+  const counts = (['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => `${formatInteger(report.counts[s])} ${s}`).join(', ');
   meta.push(['Findings', counts]);
-  const costs = report.scoring.filter((item) => item.cost > 0).map((item) => `−${int(item.cost)} ${md(item.rule)} ${item.severity} ×${int(item.findings)}`);
-  meta.push(['Score', `100 ${costs.join(' ')} = **${int(report.trustScore)}**`]);
+  const costs = report.scoring.filter((item) => item.cost > 0).map((item) => `−${formatInteger(item.cost)} ${md(item.rule)} ${item.severity} ×${formatInteger(item.findings)}`);
+  meta.push(['Score', `100 ${costs.join(' ')} = **${formatInteger(report.trustScore)}**`]);
   if (report.suspiciousRows.length > 0) {
-    meta.push(['Suspicious rows', `${int(report.suspiciousRows.length)}: ${md(rowSample(report.suspiciousRows, report.suspiciousRows.length))} (0-based data records, header excluded)`]);
+    meta.push(['Suspicious rows', `${formatInteger(report.suspiciousRows.length)}: ${md(rowSample(report.suspiciousRows, report.suspiciousRows.length))} (0-based data records, header excluded)`]);
   }
   out.push(...table(['', ''], meta));
   out.push('');
@@ -69,7 +66,7 @@ export function renderMarkdown(report: Report, data?: HistogramData): string {
 
   const main = report.findings.filter((f) => f.severity !== 'info');
   const info = report.findings.filter((f) => f.severity === 'info');
-  out.push(`### Findings (${int(main.length)}${info.length ? ` + ${int(info.length)} informational` : ''})`);
+  out.push(`### Findings (${formatInteger(main.length)}${info.length ? ` + ${formatInteger(info.length)} informational` : ''})`);
   out.push('');
   if (main.length === 0) out.push('No findings above info.');
   else out.push(...findingsTable(main, 0, true));
@@ -82,13 +79,13 @@ export function renderMarkdown(report: Report, data?: HistogramData): string {
   out.push(...model(report));
 
   if (info.length > 0) {
-    out.push(`### Informational findings (${int(info.length)})`);
+    out.push(`### Informational findings (${formatInteger(info.length)})`);
     out.push('');
     out.push(...findingsTable(info, main.length, false));
     out.push('');
   }
 
-  out.push(`### Schema (${int(report.schema.length)} columns)`);
+  out.push(`### Schema (${formatInteger(report.schema.length)} columns)`);
   out.push('');
   const flagged = new Set<string>(data?.columns.map((col) => col.column) ?? []);
   for (const f of report.findings) if (f.column !== null && (f.severity === 'high' || f.severity === 'critical')) flagged.add(f.column);
@@ -100,8 +97,8 @@ export function renderMarkdown(report: Report, data?: HistogramData): string {
         String(i),
         `${md(col.name)}${report.label?.column === col.name ? ' **(label)**' : ''}${flagged.has(col.name) ? ' **(flagged)**' : ''}`,
         md(col.kind),
-        int(col.distinct),
-        int(col.missing),
+        formatInteger(col.distinct),
+        formatInteger(col.missing),
         md(col.reason),
       ]),
       ['r', 'l', 'l', 'r', 'r', 'l'],
@@ -110,7 +107,7 @@ export function renderMarkdown(report: Report, data?: HistogramData): string {
   out.push('');
   const i = report.input;
   out.push(
-    `Input: delimiter ${md(i.delimiter === '\t' ? 'tab' : i.delimiter)} (${md(i.delimiterSource)}), ${md(i.encoding)}${i.compressed ? ', gzip' : ''}, ${int(i.blankLinesSkipped)} blank lines skipped.`,
+    `Input: delimiter ${md(i.delimiter === '\t' ? 'tab' : i.delimiter)} (${md(i.delimiterSource)}), ${md(i.encoding)}${i.compressed ? ', gzip' : ''}, ${formatInteger(i.blankLinesSkipped)} blank lines skipped.`,
   );
   const notes = [...i.warnings, ...report.notes];
   if (notes.length > 0) {
@@ -141,7 +138,7 @@ function findingsTable(findings: Finding[], offset: number, withEvidence: boolea
         md(f.rule),
         f.column === null ? '' : md(f.column),
         f.value === null ? '' : md(displayValue(f.value)),
-        int(f.count),
+        formatInteger(f.count),
         text,
       ];
     }),
@@ -221,8 +218,8 @@ function columnChart(column: ColumnHistogram, data: HistogramData): string[] {
     const head = ['Value', ...column.classes.map((s) => `${md(seriesName(data, s))} (candidate)`)];
     if (withBase) head.push('Baseline (all classes)');
     const rows = spikes.map(([b, i]) => {
-      const cells = [md(b.label), ...column.classes.map((s) => int(s.candidate[i]))];
-      if (withBase) cells.push(int(column.classes.reduce((sum, s) => sum + (s.baseline?.[i] ?? 0), 0)));
+      const cells = [md(b.label), ...column.classes.map((s) => formatInteger(s.candidate[i]))];
+      if (withBase) cells.push(formatInteger(column.classes.reduce((sum, s) => sum + (s.baseline?.[i] ?? 0), 0)));
       return cells;
     });
     out.push('');
@@ -247,12 +244,12 @@ function triggers(report: Report): string[] {
   out.push(
     ...table(
       ['Trigger', 'Target class', 'Rows', 'Purity', 'Flips (candidate)', 'Flips (reference)'],
-      report.triggers.map((t) => [md(triggerWhere(t)), md(t.targetClass), int(t.support), percent(t.purity), percent(t.flipRate), percent(t.referenceFlipRate)]),
+      report.triggers.map((t) => [md(triggerWhere(t)), md(t.targetClass), formatInteger(t.support), percent(t.purity), percent(t.flipRate), percent(t.referenceFlipRate)]),
       ['l', 'l', 'r', 'r', 'r', 'r'],
     ),
   );
   out.push('');
-  for (const t of report.triggers.slice(0, 5)) out.push(`- ${md(triggerSentence(report, t))}`);
+  for (const t of report.triggers.slice(0, 5)) out.push(`- ${md(triggerSentence(t, labelName(report)))}`);
   out.push('');
   return out;
 }
@@ -277,7 +274,7 @@ function model(report: Report): string[] {
     const columns = tableColumns(value)!;
     const rows = (value as Record<string, unknown>[]).slice(0, 25);
     out.push(`**${md(title(key))}**`, '', ...table(columns.map((col) => md(humanKey(col))), rows.map((r) => columns.map((col) => cell(r[col], col)))), '');
-    if ((value as unknown[]).length > 25) out.push(`… and ${int((value as unknown[]).length - 25)} more (see --format json).`, '');
+    if ((value as unknown[]).length > 25) out.push(`… and ${formatInteger((value as unknown[]).length - 25)} more (see --format json).`, '');
   }
   const details = entries.filter(([, v]) => tableColumns(v) === null);
   if (details.length > 0) {

@@ -1,7 +1,8 @@
 /** The terminal report: header, findings table, triggers, model comparison, score and next step. */
 import Table from 'cli-table3';
 import type { Report } from '../report/report.js';
-import { displayValue, nextStep, pct, terminalSafe, triggerSentence, triggerWhere } from './text.js';
+import { displayValue, percent, terminalSafe, triggerSentence, triggerWhere } from '../format.js';
+import { labelName, nextStep } from './text.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -56,10 +57,10 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
       style: { head: [], border: [] },
     });
     for (const t of report.triggers.slice(0, 5)) {
-      table.push([safe(triggerWhere(t)), safe(t.targetClass), String(t.support), pct(t.purity), pct(t.flipRate), pct(t.referenceFlipRate)]);
+      table.push([safe(triggerWhere(t)), safe(t.targetClass), String(t.support), percent(t.purity), percent(t.flipRate), percent(t.referenceFlipRate)]);
     }
     lines.push(table.toString());
-    for (const t of report.triggers.slice(0, 3)) lines.push(`  ${safe(triggerSentence(report, t))}`);
+    for (const t of report.triggers.slice(0, 3)) lines.push(`  ${safe(triggerSentence(t, labelName(report)))}`);
   }
 
   const model = report.model as { enabled?: boolean; comparison?: { name: string; accuracy: number }[] };
@@ -67,7 +68,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     lines.push('');
     const names: Record<string, string> = { baseline: 'baseline model', cleaned: 'model without the implicated rows', candidate: 'candidate model' };
     lines.push(
-      `Models    ${model.comparison.map((m) => `${safe(names[m.name] ?? m.name)} ${pct(m.accuracy)}`).join(', ')} accurate on the same clean held-out rows: accuracy alone does not reveal a backdoor.`,
+      `Models    ${model.comparison.map((m) => `${safe(names[m.name] ?? m.name)} ${percent(m.accuracy)}`).join(', ')} accurate on the same clean held-out rows: accuracy alone does not reveal a backdoor.`,
     );
   }
   if (!report.baseline) {

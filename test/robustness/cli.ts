@@ -163,3 +163,20 @@ export function allStrings(value: unknown, out: string[] = []): string[] {
   }
   return out;
 }
+
+/** The JSON text without its `generatedAt` line and `timings` block (both at the top level). */
+export function withoutVolatileFields(json: string): string {
+  const generatedAt = /^ {2}"generatedAt": "[^"]*",\n/m;
+  const timings = /^ {2}"timings": \{[^{}]*\},\n/m;
+  assert.match(json, generatedAt);
+  assert.match(json, timings);
+  return json.replace(generatedAt, '').replace(timings, '');
+}
+
+/** Fails with the first line where two JSON texts differ. */
+export function assertSameText(a: string, b: string, what: string): void {
+  if (a === b) return;
+  const lines = [a.split('\n'), b.split('\n')];
+  const at = lines[0].findIndex((line, i) => line !== lines[1][i]);
+  assert.fail(`${what}: the reports differ from line ${at + 1}: ${JSON.stringify(lines[0][at])} vs ${JSON.stringify(lines[1][at])}`);
+}

@@ -5,16 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CREDIT } from '../fixtures.js';
-import { assertJsonReport, audit } from './cli.js';
-
-/** The JSON text without its `generatedAt` line and `timings` block (both at the top level). */
-function withoutVolatileFields(json: string): string {
-  const generatedAt = /^ {2}"generatedAt": "[^"]*",\n/m;
-  const timings = /^ {2}"timings": \{[^{}]*\},\n/m;
-  assert.match(json, generatedAt);
-  assert.match(json, timings);
-  return json.replace(generatedAt, '').replace(timings, '');
-}
+import { assertJsonReport, audit, withoutVolatileFields } from './cli.js';
 
 test('the credit example twice with the same seed: byte-identical JSON apart from generatedAt and timings; another seed keeps the verdict', async () => {
   const args = ['--format', 'json', '--seed', '42'];

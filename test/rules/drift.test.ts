@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/drift.js';
-import { jensenShannonDistance, logChiSquareUpper, logKolmogorovUpper, populationStabilityIndex } from '../../src/detect/drift.js';
+import { logChiSquareUpper, logKolmogorovUpper } from '../../src/stats/tails.js';
+import { jensenShannonDistance, populationStabilityIndex } from '../../src/stats/two-sample.js';
 import type { Dataset } from '../../src/engine/dataset.js';
 import type { Column } from '../../src/table/table.js';
 import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../fixtures.js';
