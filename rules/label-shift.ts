@@ -32,22 +32,20 @@ import type { Dataset } from '../src/engine/dataset.js';
 import type { FindingDraft } from '../src/engine/finding.js';
 import type { LabelInfo } from '../src/schema/schema.js';
 import { logBonferroni, log10P } from '../src/stats/tails.js';
+import { chiSquareTest } from '../src/stats/two-sample.js';
 import {
   DEFAULT_COMPARISON_OPTIONS,
-  chiSquareTest,
   compareSamples,
   comparisonEvidence,
   describeCell,
   describeShift,
   driftLevel,
-  formatP,
   movedMost,
   rowsOfGrownCell,
-  share,
   testLabel,
   type Comparison,
 } from '../src/detect/drift.js';
-import { formatNumber, round } from '../src/detect/describe.js';
+import { formatNumber, formatP, percentOneDecimal, round } from '../src/format.js';
 
 const DEFAULTS = {
   ...DEFAULT_COMPARISON_OPTIONS,
@@ -175,7 +173,7 @@ function shiftLevel(before: number, after: number, options: Options): 'large' | 
 
 function describeShiftPoints(s: ClassShift): string {
   const points = (s.after - s.before) * 100;
-  return `went from ${share(s.before)} to ${share(s.after)} of rows (${points >= 0 ? '+' : ''}${points.toFixed(1)} points)`;
+  return `went from ${percentOneDecimal(s.before)} to ${percentOneDecimal(s.after)} of rows (${points >= 0 ? '+' : ''}${points.toFixed(1)} points)`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@
  */
 import { defineRule } from '../src/engine/rule.js';
 import type { FindingDraft, Severity } from '../src/engine/finding.js';
-import { formatNumber, percent, round } from '../src/detect/describe.js';
+import { formatNumber, percent, round } from '../src/format.js';
+import { quantileOfCounts } from '../src/stats/quantile.js';
 import type { Dataset } from '../src/engine/dataset.js';
 
 interface Domain {
@@ -191,17 +192,7 @@ function finiteDistribution(dataset: Dataset, column: number): Distribution {
   return { values: all.subarray(lo, hi), counts, present };
 }
 
-/** Linear interpolation between order statistics, as over the sorted list of every value. */
+/** The type 7 quantile (src/stats/quantile.ts) of the finite values. */
 function quantile(sorted: Distribution, q: number): number {
-  const position = q * (sorted.present - 1);
-  return valueAtRank(sorted, Math.floor(position)) + (valueAtRank(sorted, Math.ceil(position)) - valueAtRank(sorted, Math.floor(position))) * (position - Math.floor(position));
-}
-
-function valueAtRank(sorted: Distribution, rank: number): number {
-  let seen = 0;
-  for (let i = 0; i < sorted.values.length; i++) {
-    seen += sorted.counts[i];
-    if (seen > rank) return sorted.values[i];
-  }
-  return sorted.values[sorted.values.length - 1];
+  return quantileOfCounts(sorted.values, sorted.counts, q, sorted.present);
 }

@@ -1,25 +1,8 @@
 /** Plain-words descriptions and evidence objects for spikes, shared by the rule and the trigger search. */
 import type { Dataset } from '../engine/dataset.js';
 import { log10P } from '../stats/tails.js';
+import { formatRange, formatValue, percent, round } from '../format.js';
 import type { Spike } from './spikes.js';
-
-export function formatValue(value: number | string): string {
-  return typeof value === 'number' ? formatNumber(value) : `'${value}'`;
-}
-
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value)) return String(value);
-  return String(Math.round(value * 1e6) / 1e6);
-}
-
-export function formatRange(range: [number, number]): string {
-  return `${formatNumber(range[0])}..${formatNumber(range[1])}`;
-}
-
-export function percent(share: number): string {
-  return `${Math.round(share * 100)}%`;
-}
 
 export function describeSpike(dataset: Dataset, spike: Spike): string {
   const column = dataset.table.columns[spike.column].name;
@@ -49,10 +32,4 @@ export function spikeEvidence(dataset: Dataset, spike: Spike): Record<string, un
     log10PClassMix: log10P(spike.logP),
     log10PCount: log10P(spike.countLogP),
   };
-}
-
-export function round(value: number, digits = 4): number {
-  if (!Number.isFinite(value)) return value;
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -18,6 +18,7 @@
 import type { Dataset } from '../engine/dataset.js';
 import { overlapShare } from '../util/rows.js';
 import { logBinomialUpper, logBonferroni, logNormalUpper, logPoissonUpper } from '../stats/tails.js';
+import { lowerQuantile, lowerQuantileOfCounts, median, upperQuantile } from '../stats/quantile.js';
 
 export interface SpikeOptions {
   /** Fewest rows of the value in the target class before it is tested. */
@@ -395,8 +396,8 @@ function intervalCells(
   if (col.kind !== 'numeric') return [];
   const index = candidate.indexes.valueIndex(column);
   const values = index.values as Float64Array;
-  const p1 = quantileOfCounts(values, index.counts, index.present, 0.01);
-  const span = quantileOfCounts(values, index.counts, index.present, 0.75) - quantileOfCounts(values, index.counts, index.present, 0.25);
+  const p1 = lowerQuantileOfCounts(values, index.counts, 0.01, index.present);
+  const span = lowerQuantileOfCounts(values, index.counts, 0.75, index.present) - lowerQuantileOfCounts(values, index.counts, 0.25, index.present);
   if (!(span > 0) || !Number.isFinite(span)) return [];
   const y = candidate.schema.label!.y;
   const k = candidate.schema.label!.classes.length;
@@ -540,7 +541,7 @@ function testAgainstNeighbours(count: number, neighbourCounts: number[], offsets
   const scale = Math.max(spread, neighbourCounts.length < 4 ? 1 : 0.25);
   const z = (Math.log(count + 0.5) - intercept) / scale;
   const sorted = neighbourCounts.slice().sort((a, b) => a - b);
-  const upper = Math.max(1, sorted[Math.floor(0.75 * (sorted.length - 1))], Math.exp(intercept) - 0.5);
+  const upper = Math.max(1, lowerQuantile(sorted, 0.75), Math.exp(intercept) - 0.5);
   const logP = Math.max(logNormalUpper(z), logPoissonUpper(count, upper));
   return { expected: Math.max(0, Math.exp(intercept) - 0.5), logP };
 }
@@ -599,7 +600,7 @@ function tightenInterval(candidate: Dataset, spike: Spike): void {
   if (column.kind !== 'numeric' || spike.rows.length === 0) return;
   const inside = Float64Array.from(spike.rows, (row) => column.values[row]).sort();
   spike.range = [inside[0], inside[inside.length - 1]];
-  spike.value = inside[inside.length >> 1];
+  spike.value = upperQuantile(inside, 0.5);
 }
 
 interface ClassScales {
@@ -647,16 +648,6 @@ function valueLookup(values: Float64Array | readonly string[]): (value: number |
   return (value) => idOf.get(String(value)) ?? -1;
 }
 
-function quantileOfCounts(values: Float64Array, counts: Uint32Array, present: number, q: number): number {
-  const target = q * (present - 1);
-  let seen = 0;
-  for (let id = 0; id < values.length; id++) {
-    seen += counts[id];
-    if (seen > target) return values[id];
-  }
-  return values[values.length - 1];
-}
-
 /** Median gap between consecutive distinct values. */
 function typicalGap(sortedValues: Float64Array): number {
   const gaps: number[] = [];
@@ -680,12 +671,6 @@ function lowerBound(sorted: Float64Array, value: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function median(sorted: number[]): number {
-  if (sorted.length === 0) return 0;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function sum(values: number[]): number {
