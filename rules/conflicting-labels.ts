@@ -58,8 +58,8 @@ export default defineRule({
 function findConflicts(dataset: Dataset): { groups: number; rowsInConflict: number; minorityRows: number[] } | null {
   const { indexes, schema } = dataset;
   const label = schema.label;
-  if (!label || schema.featureColumns.length === 0) return null;
-  const [hi, lo] = indexes.rowHash(schema.featureColumns);
+  if (!label || schema.recordColumns.length === 0) return null;
+  const [hi, lo] = indexes.rowHash(schema.recordColumns);
   let groups = 0;
   let rowsInConflict = 0;
   const minorityRows: number[] = [];

@@ -102,7 +102,7 @@ interface Verdict {
 /** The later occurrences of exactly repeated records (features and label), or null without columns. */
 function duplicateRows(dataset: Dataset): { rows: number[]; groups: number[][]; length: number } | null {
   const { schema, indexes } = dataset;
-  const columns = schema.label ? [...schema.featureColumns, schema.label.column] : [...schema.featureColumns];
+  const columns = schema.label ? [...schema.recordColumns, schema.label.column] : [...schema.recordColumns];
   if (columns.length === 0) return null;
   const [hi, lo] = indexes.rowHash(columns);
   const groups = groupEqualKeys(hi, lo);
