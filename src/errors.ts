@@ -10,6 +10,17 @@ export class InputError extends Error {
   }
 }
 
+/** A quoted field that does not end as RFC 4180 says; `detected`: quoting was only detected, not chosen. */
+export class QuoteError extends InputError {
+  constructor(
+    message: string,
+    readonly detected: boolean,
+  ) {
+    super(message);
+    this.name = 'QuoteError';
+  }
+}
+
 /** `file: line N: message`, the shape every input error takes when it has a place. */
 export function inputErrorAt(file: string, line: number | null, message: string): InputError {
   return new InputError(line === null ? `${file}: ${message}` : `${file}: line ${line}: ${message}`);

@@ -13,7 +13,7 @@
  *   decompressed size (--max-decompressed-bytes, 16 GiB, plus a 1000x ratio guard past 64 MiB
  *   that an explicit limit replaces).
  */
-import { InputError } from '../errors.js';
+import { InputError, QuoteError } from '../errors.js';
 import type { LoadedTable } from '../table/table.js';
 import { DEFAULT_CHUNK_SIZE, fileChunks, fileSize } from './byte-source.js';
 import { readCsv, type CsvReadOptions } from './read-csv.js';
@@ -38,8 +38,25 @@ export interface LoadOptions {
 
 export async function loadTable(path: string, options: LoadOptions = {}): Promise<LoadedTable> {
   const totalBytes = await fileSize(path);
-  const chunks = fileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-  return parseCsvChunks(chunks, { ...options, path, totalBytes });
+  const read = (quote: LoadOptions['quote']) =>
+    parseCsvChunks(fileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE), { ...options, quote, path, totalBytes });
+  try {
+    return await read(options.quote);
+  } catch (error) {
+    // Quoting is detected from the start of the file; when a later field shows that `"` is plain
+    // text there after all, the file is read once more with quoting off, and the report says so.
+    if (!(error instanceof QuoteError) || !error.detected || options.quote !== undefined) throw error;
+    const table = await read('none');
+    const why = error.message.replace(/; if quotes are plain text in this file, pass --quote none$/, '');
+    return {
+      ...table,
+      source: {
+        ...table.source,
+        quoteSource: 'detected',
+        warnings: [`quoting looked like RFC 4180 at the start of the file, but ${why}; the file was read again with " as plain text (pass --quote double to insist)`, ...table.source.warnings],
+      },
+    };
+  }
 }
 
 /**

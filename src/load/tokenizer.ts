@@ -11,7 +11,7 @@
  * quoting.ts) every `"` is. Records end at LF, CRLF or a lone CR. A line
  * with no bytes at all is blank: skipped and counted, never a record.
  */
-import { inputErrorAt } from '../errors.js';
+import { QuoteError, inputErrorAt } from '../errors.js';
 
 export interface CsvSink {
   /**
@@ -171,7 +171,7 @@ export class CsvTokenizer {
         }
         if (byte !== delimiter && byte !== LF && byte !== CR) {
           const opened = this.quoteLine === this.line ? '' : `; the quoted field opened on line ${this.quoteLine}, so a quote may be missing there`;
-          throw inputErrorAt(this.path, this.line, `unexpected text after a closing quote (a quoted field must end with a quote)${opened}${this.quoteHint}`);
+          throw new QuoteError(inputErrorAt(this.path, this.line, `unexpected text after a closing quote (a quoted field must end with a quote)${opened}${this.quoteHint}`).message, this.quoteHint !== '');
         }
         this.emitQuotedField();
         i++;
@@ -203,7 +203,7 @@ export class CsvTokenizer {
     const end = this.base;
     switch (this.state) {
       case QUOTED:
-        throw inputErrorAt(this.path, this.quoteLine, `a quoted field opened here is never closed (unterminated quote)${this.quoteHint}`);
+        throw new QuoteError(inputErrorAt(this.path, this.quoteLine, `a quoted field opened here is never closed (unterminated quote)${this.quoteHint}`).message, this.quoteHint !== '');
       case AFTER_QUOTE:
         this.emitQuotedField();
         this.endLine(false, end);

@@ -1,6 +1,8 @@
 // Whether a file uses RFC 4180 quoting: detected from the first 64 KiB, or chosen with `quote`.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../src/errors.js';
@@ -93,4 +95,22 @@ test('sms-spam-collection excerpt (plain tab-separated, " is text): every line i
   const messages = columnTexts(column(table, 'message'));
   assert.ok(messages[282].startsWith('"'), messages[282]);
   assert.equal(messages.filter((m) => m.includes('\t') || m.includes('\n')).length, 0);
+});
+
+test('quoting detected from the start but contradicted later: the file is read again with quotes as text, and says so', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'audit-data-quote-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'messages.tsv');
+  // A quoted field with a doubled quote looks like quoting; a message far past the detection
+  // sample starts with a quote that is plain text.
+  const lines = ['label\tmessage', 'ham\t"he said ""hi"""'];
+  for (let i = 0; i < 4000; i++) lines.push(`${i % 7 === 0 ? 'spam' : 'ham'}\tmessage number ${i} with some words in it`);
+  lines.push('ham\t"Quoted" at the start, then more text');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const table = await loadTable(file);
+  assert.equal(table.rowCount, 4002);
+  assert.equal(table.source.quote, 'none');
+  assert.equal(table.source.quoteSource, 'detected');
+  assert.match(table.source.warnings[0], /read again with " as plain text/);
+  await assert.rejects(loadTable(file, { quote: 'double' }), /unexpected text after a closing quote/);
 });
