@@ -142,9 +142,21 @@ function compareValues(baseline: ColumnSample, candidate: ColumnSample, options:
   const baselineCounts = countIds(baselineIndex.ids, baselineIndex.values.length, baseline.rows);
   const candidateCounts = countIds(candidateIndex.ids, candidateIndex.values.length, candidate.rows);
   const { matchedId, candidateCountOfBaselineId } = matchToBaseline(baselineIndex.values, candidateIndex.values, candidateCounts);
-  const { cells, cellOfBaselineId } = baselineValueCells(baselineIndex.values, baselineCounts, candidateCountOfBaselineId, options.maxCategories);
   const unseen = unseenCell(candidateIndex.values, candidateCounts, matchedId);
-  if (unseen) cells.push(unseen);
+  // A fresh sample of the same data meets new values at about the rate the baseline met values it
+  // holds once (Good-Turing): pooled with the new ones, a column of many rare codes does not look
+  // like drift between two halves, while a planted new value still swells the cell.
+  const seenOnce = (id: number): boolean => unseen !== null && baselineCounts[id] === 1;
+  const { cells, cellOfBaselineId } = baselineValueCells(baselineIndex.values, baselineCounts, candidateCountOfBaselineId, options.maxCategories, seenOnce);
+  if (unseen) {
+    for (let id = 0; id < baselineCounts.length; id++) {
+      if (!seenOnce(id)) continue;
+      unseen.baselineCount += baselineCounts[id];
+      unseen.candidateCount += candidateCountOfBaselineId[id];
+      cellOfBaselineId[id] = cells.length;
+    }
+    cells.push(unseen);
+  }
   const unseenCellIndex = unseen ? cells.length - 1 : -1;
   const cellOfCandidateId = Int32Array.from(matchedId, (id) => (id >= 0 ? cellOfBaselineId[id] : unseenCellIndex));
 
@@ -193,10 +205,11 @@ function baselineValueCells(
   baselineCounts: Float64Array,
   candidateCounts: Float64Array,
   maxCategories: number,
+  pooledElsewhere: (id: number) => boolean,
 ): { cells: MutableCell[]; cellOfBaselineId: Int32Array } {
   const total = (id: number): number => baselineCounts[id] + candidateCounts[id];
   const used: number[] = [];
-  for (let id = 0; id < values.length; id++) if (total(id) > 0) used.push(id);
+  for (let id = 0; id < values.length; id++) if (total(id) > 0 && !pooledElsewhere(id)) used.push(id);
   used.sort((a, b) => total(b) - total(a) || a - b);
   const own = used.slice(0, maxCategories).sort((a, b) => a - b);
   const pooled = used.slice(maxCategories);
