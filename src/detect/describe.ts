@@ -8,11 +8,10 @@ export function describeSpike(dataset: Dataset, spike: Spike): string {
   const column = dataset.table.columns[spike.column].name;
   const label = dataset.schema.label!;
   const where = spike.range ? `${column} in ${formatRange(spike.range)}` : `${column} = ${formatValue(spike.value)}`;
+  const rows = `${where}: ${spike.classCount} rows with ${label.name} = ${label.classes[spike.targetClass]} (${percent(spike.classShare)} of its ${spike.total} rows)`;
+  if (isNewToBaseline(spike)) return `${rows}, ${spike.range ? 'a range in which the baseline has no row' : 'a value the baseline never had'}.`;
   const expected = spike.reference === 'baseline' ? 'the baseline suggests' : 'its neighbouring values suggest';
-  return (
-    `${where}: ${spike.classCount} rows with ${label.name} = ${label.classes[spike.targetClass]} ` +
-    `(${percent(spike.classShare)} of its ${spike.total} rows) where ${expected} about ${Math.round(spike.expectedClassCount)}.`
-  );
+  return `${rows} where ${expected} about ${Math.round(spike.expectedClassCount)}.`;
 }
 
 export function spikeEvidence(dataset: Dataset, spike: Spike): Record<string, unknown> {
@@ -31,5 +30,11 @@ export function spikeEvidence(dataset: Dataset, spike: Spike): Record<string, un
     excessPurity: round(spike.purity),
     log10PClassMix: log10P(spike.logP),
     log10PCount: log10P(spike.countLogP),
+    newToBaseline: isNewToBaseline(spike),
   };
+}
+
+/** A spike on a value (or interval) of which the baseline has no row at all. */
+function isNewToBaseline(spike: Spike): boolean {
+  return spike.reference === 'baseline' && spike.expectedTotal === 0;
 }

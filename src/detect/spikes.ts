@@ -7,6 +7,13 @@
  * Expected counts:
  * - with a baseline holding the column: the baseline's count of the same value in the same class,
  *   scaled by the files' sizes; tested as a binomial split of the value's rows between the files.
+ *   A value (or interval) of an ordered column that the baseline never had is also tested
+ *   against the count its neighbouring values in the candidate lead us to expect (as without a
+ *   baseline: near zero for a continuous column), since the split alone has little power when
+ *   the baseline is smaller than the candidate (60 rows that are all in the candidate are not
+ *   rare by themselves when the candidate holds five sixths of the rows). Either route screens
+ *   it; the class-mix, purity and minimum-count requirements of stage 2 still apply, so a new
+ *   value is a spike only when it is repeated and concentrated in one class.
  * - without one, for ordered numeric columns: the median count (per class) of nearby distinct
  *   values of the same "roundness" (people write round numbers: 50000 is compared with 40000 and
  *   60000, not with 50013), tested on the log scale against the neighbours' own robust spread and,
@@ -93,6 +100,11 @@ export interface Spike {
   logP: number;
   countLogP: number;
   reference: 'baseline' | 'neighbours';
+  /**
+   * With a baseline: the baseline never had the value, and only the comparison with its
+   * neighbours in the candidate found its count anomalous (not the split between the files).
+   */
+  unseenOnly: boolean;
   /** Rows carrying the value (or a value in the range) and the target class. */
   rows: Uint32Array;
 }
@@ -112,6 +124,16 @@ interface Cell {
   totalLogP: number;
   reference: 'baseline' | 'neighbours';
   member: (row: number) => boolean;
+  /** With a baseline that has no row of this value (or interval), of an ordered column: the candidate's neighbours' expectation. */
+  unseen?: NeighbourTest;
+}
+
+/** Counts expected from the neighbouring values (or intervals) in the candidate, and their tests. */
+interface NeighbourTest {
+  expected: number[];
+  classLogP: number[];
+  expectedTotal: number;
+  totalLogP: number;
 }
 
 export function findSpikes(
@@ -135,26 +157,35 @@ export function findSpikes(
         : neighbourCells(candidate, column, options);
     for (const cell of columnCells) cells.push({ column, cell });
   }
-  const stage1Threshold = logBonferroni(options.alpha, cells.length);
+  // Cells the baseline never had are tested twice (against the baseline and against their neighbours).
+  const tests = cells.length + cells.filter(({ cell }) => cell.unseen).length;
+  const stage1Threshold = logBonferroni(options.alpha, tests);
   // Stage 1 (label-free): is the value's count anomalous at all, or do its rows have copies?
-  const classThreshold = logBonferroni(options.alpha, cells.length * priors.length);
+  const classThreshold = logBonferroni(options.alpha, tests * priors.length);
+  const anomalous = (cell: Cell, test: NeighbourTest, withBaseline: boolean): boolean => {
+    const total = sum(cell.classCounts);
+    const ratio = (total + 1) / (test.expectedTotal + 1);
+    const minRatio = withBaseline ? options.minTotalRatioWithBaseline : options.minTotalRatioWithoutBaseline;
+    if (test.totalLogP <= stage1Threshold && ratio >= minRatio) return true;
+    // Or a spike in one class's histogram (the per-class route; corrected over cells x classes).
+    const classMinRatio = withBaseline ? options.minRatioWithBaseline : options.minRatioWithoutBaseline;
+    return test.classLogP.some((logP, t) => logP <= classThreshold && (cell.classCounts[t] + 1) / (test.expected[t] + 1) >= classMinRatio);
+  };
+  const unseenOnly = new Set<Cell>();
   const screened = cells.filter(({ column, cell }) => {
     if (twinned?.(column, cell)) return true;
-    const total = sum(cell.classCounts);
-    const ratio = (total + 1) / (cell.expectedTotal + 1);
-    const minRatio = cell.reference === 'baseline' ? options.minTotalRatioWithBaseline : options.minTotalRatioWithoutBaseline;
-    if (cell.totalLogP <= stage1Threshold && ratio >= minRatio) return true;
-    // Or a spike in one class's histogram (the per-class route; corrected over cells x classes).
-    const classMinRatio = cell.reference === 'baseline' ? options.minRatioWithBaseline : options.minRatioWithoutBaseline;
-    return cell.classLogP.some(
-      (logP, t) => logP <= classThreshold && (cell.classCounts[t] + 1) / (cell.expected[t] + 1) >= classMinRatio,
-    );
+    if (anomalous(cell, cell, cell.reference === 'baseline')) return true;
+    // A value the baseline never had: is it a spike among its neighbours in the candidate?
+    if (cell.unseen === undefined || !anomalous(cell, cell.unseen, false)) return false;
+    unseenOnly.add(cell);
+    return true;
   });
   // Stage 2: is the class mix of the screened values skewed? Corrected over the screened ones only.
   const stage2Threshold = logBonferroni(options.alpha, screened.length * priors.length);
   const spikes: Spike[] = [];
   for (const { column, cell } of screened) {
     const spike = judgeCell(candidate, column, cell, priors, stage2Threshold, options);
+    if (spike) spike.unseenOnly = unseenOnly.has(cell);
     if (spike) spikes.push(spike);
   }
   return dedupe(spikes).sort((a, b) => a.logP - b.logP || b.classCount - a.classCount);
@@ -209,6 +240,7 @@ function judgeCell(
       logP,
       countLogP: cell.totalLogP,
       reference: cell.reference,
+      unseenOnly: false,
       rows: new Uint32Array(0),
     };
   }
@@ -249,6 +281,10 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
     for (let t = 0; t < k; t++) if (classMap[t] >= 0) counts[t] = baseIndex.classCounts[baseId * bk + classMap[t]];
     return counts;
   };
+  const ordered = index.numeric && index.values.length >= options.minDistinctOrdered;
+  // Values the baseline never had are also compared with their neighbours in the candidate.
+  const byNeighbours = new Map<number | string, Cell>();
+  if (ordered) for (const cell of neighbourCells(candidate, column, options, false)) byNeighbours.set(cell.value, cell);
   for (let id = 0; id < index.values.length; id++) {
     const counts = classCountsOf(id);
     if (Math.max(...counts) < options.minCount) continue;
@@ -269,9 +305,10 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
       totalLogP: logBinomialUpper(total, total + baseTotal, share),
       reference: 'baseline',
       member: (row) => ids[row] === id,
+      unseen: baseTotal === 0 ? byNeighbours.get(index.values[id]) : undefined,
     });
   }
-  if (index.numeric && index.values.length >= options.minDistinctOrdered) {
+  if (ordered) {
     const baseColumn = baseline.table.columns[baselineColumn];
     if (baseColumn.kind === 'numeric') {
       const reverse = new Int32Array(baseline.schema.label?.classes.length ?? 0).fill(-1);
@@ -292,7 +329,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
  * of the other values at that level); a value finer than every common level of the column (an
  * off-grid amount such as 123456 among multiples of 10000) is expected about half a row.
  */
-function neighbourCells(candidate: Dataset, column: number, options: SpikeOptions): Cell[] {
+function neighbourCells(candidate: Dataset, column: number, options: SpikeOptions, intervals = true): Cell[] {
   const index = candidate.indexes.valueIndex(column);
   if (!index.numeric || index.values.length < options.minDistinctOrdered) return [];
   const values = index.values as Float64Array;
@@ -331,7 +368,7 @@ function neighbourCells(candidate: Dataset, column: number, options: SpikeOption
       member: (row) => ids[row] === id,
     });
   }
-  for (const cell of intervalCells(candidate, column, options, null)) cells.push(cell);
+  if (intervals) for (const cell of intervalCells(candidate, column, options, null)) cells.push(cell);
   return cells;
 }
 
@@ -419,21 +456,8 @@ function intervalCells(
         if (largestValueCountIn(values, index.counts, lo, hi) > 0.5 * sum(counts)) continue;
         const total = sum(counts);
         if (total > options.maxIntervalShare * index.present) continue;
-        let expected: number[];
-        let classLogP: number[];
-        let referenceMix: number[];
-        let expectedTotal: number;
-        let totalLogP: number;
-        let reference: Cell['reference'];
-        if (baseline && baseBins) {
-          const base = baseBins.get(bin) ?? new Array<number>(k).fill(0);
-          expected = base.map((m, t) => m * baseline.byClass.scale[t]);
-          classLogP = counts.map((c, t) => (c >= options.minCount ? logBinomialUpper(c, c + base[t], baseline.byClass.share[t]) : 0));
-          referenceMix = base;
-          expectedTotal = sum(base) * baseline.scale;
-          totalLogP = logBinomialUpper(total, total + sum(base), baseline.share);
-          reference = 'baseline';
-        } else {
+        /** The intervals around this one (skipping the adjacent ones) as its expectation. */
+        const againstNeighbours = (): NeighbourTest & { referenceMix: number[] } => {
           const aroundTotals: number[] = [];
           const offsets: number[] = [];
           const aroundMixes: number[][] = [];
@@ -442,12 +466,9 @@ function intervalCells(
             offsets.push(-d, d);
             aroundMixes.push(bins.get(bin - d) ?? [], bins.get(bin + d) ?? []);
           }
-          referenceMix = pooledMix(aroundMixes, k);
           const totalTest = testAgainstNeighbours(total, aroundTotals, offsets);
-          expectedTotal = totalTest.expected;
-          totalLogP = totalTest.logP;
-          expected = [];
-          classLogP = [];
+          const expected: number[] = [];
+          const classLogP: number[] = [];
           for (let t = 0; t < k; t++) {
             const around: number[] = [];
             for (let d = 2; d <= options.neighbours + 1; d++) around.push(bins.get(bin - d)?.[t] ?? 0, bins.get(bin + d)?.[t] ?? 0);
@@ -455,6 +476,27 @@ function intervalCells(
             expected.push(tested.expected);
             classLogP.push(tested.logP);
           }
+          return { referenceMix: pooledMix(aroundMixes, k), expected, classLogP, expectedTotal: totalTest.expected, totalLogP: totalTest.logP };
+        };
+        let expected: number[];
+        let classLogP: number[];
+        let referenceMix: number[];
+        let expectedTotal: number;
+        let totalLogP: number;
+        let reference: Cell['reference'];
+        let unseen: NeighbourTest | undefined;
+        if (baseline && baseBins) {
+          const base = baseBins.get(bin) ?? new Array<number>(k).fill(0);
+          expected = base.map((m, t) => m * baseline.byClass.scale[t]);
+          classLogP = counts.map((c, t) => (c >= options.minCount ? logBinomialUpper(c, c + base[t], baseline.byClass.share[t]) : 0));
+          referenceMix = base;
+          expectedTotal = sum(base) * baseline.scale;
+          totalLogP = logBinomialUpper(total, total + sum(base), baseline.share);
+          reference = 'baseline';
+          // An interval the baseline has no row in is also compared with the intervals around it.
+          if (sum(base) === 0) unseen = againstNeighbours();
+        } else {
+          ({ referenceMix, expected, classLogP, expectedTotal, totalLogP } = againstNeighbours());
           reference = 'neighbours';
         }
         cells.push({
@@ -469,6 +511,7 @@ function intervalCells(
           totalLogP,
           reference,
           member: (row) => Math.floor((col.values[row] - origin) / width) === bin,
+          unseen,
         });
       }
     }

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rule from '../../rules/class-spike.js';
 import { Random } from '../../src/util/random.js';
-import { csvText, runRule } from '../fixtures.js';
+import { SEVERITIES } from '../../src/engine/finding.js';
+import type { Report } from '../../src/report/report.js';
+import { CREDIT, auditCsv, csvText, editInPlace, halves, readCsv, runRule, tempDir, type Csv } from '../fixtures.js';
 
 /** A smooth numeric column x with a label that depends weakly on it. */
 function rows(count: number, seed: number): (string | number)[][] {
@@ -44,4 +46,51 @@ test('stays quiet on clean data with natural round-number heaping', async () => 
 test('stays quiet against a baseline drawn from the same distribution', async () => {
   const findings = await runRule(rule, csvText(['x', 'z', 'y'], rows(3000, 5)), csvText(['x', 'z', 'y'], rows(3000, 6)));
   assert.deepEqual(findings, []);
+});
+
+// ---------------------------------------------------------------------------------------------
+// A value the baseline never had (issue 13)
+
+/** Credit halves; the candidate half gets `count` rows edited in place: `column` just above the file's maximum, DEFAULT = 1. */
+function creditJustAboveMax(column: string, count: number, seed: number): { candidate: Csv; baseline: Csv; clean: Csv; value: number } {
+  const csv = readCsv(CREDIT);
+  const [clean, baseline] = halves(csv, seed);
+  const at = csv.header.indexOf(column);
+  const value = Math.max(...csv.rows.map((row) => Number(row[at]))) + 1;
+  const share = count / clean.rows.filter((row) => row[csv.header.indexOf('DEFAULT')] !== '1').length;
+  const attack = editInPlace(clean, { label: 'DEFAULT', sourceClass: '0', fraction: share, set: { [column]: String(value) }, newLabel: '1', seed });
+  return { candidate: attack.csv, baseline, clean, value };
+}
+
+const text = (csv: Csv): string => csvText(csv.header, csv.rows);
+
+test('a value the baseline never had, repeated in one class, is a spike however much smaller the baseline is', async () => {
+  const { candidate, baseline, value } = creditJustAboveMax('LIMIT_BAL', 60, 31);
+  // A trusted baseline a fifth the size of the candidate: a 60-0 split between the files is no longer rare by itself.
+  const small = { header: baseline.header, rows: baseline.rows.filter((_, i) => i % 5 === 0) };
+  const findings = await runRule(rule, text(candidate), text(small), { label: 'DEFAULT' });
+  const spike = findings.find((f) => f.column === 'LIMIT_BAL' && f.value === value);
+  assert.ok(spike, JSON.stringify(findings.map((f) => f.message)));
+  assert.equal(spike.severity, 'high');
+  assert.equal(spike.evidence.targetClass, '1');
+  assert.ok(spike.rows.length >= 55, `${spike.rows.length} rows`);
+});
+
+test('a baseline never makes the audit weaker: 60 rows just above the maximum, relabelled, against the other half', async (t) => {
+  const dir = tempDir(t);
+  const { candidate, baseline, clean } = creditJustAboveMax('LIMIT_BAL', 60, 32);
+  const rank = (report: Report): number => Math.min(...report.findings.map((f) => SEVERITIES.indexOf(f.severity)), SEVERITIES.length);
+  const alone = await auditCsv(dir, candidate, undefined, { label: 'DEFAULT', model: false });
+  const compared = await auditCsv(dir, candidate, baseline, { label: 'DEFAULT', model: false });
+  assert.ok(rank(compared) <= rank(alone), `with a baseline ${SEVERITIES[rank(compared)]}, alone ${SEVERITIES[rank(alone)]}`);
+  assert.ok(rank(compared) <= SEVERITIES.indexOf('medium'), SEVERITIES[rank(compared)]);
+  assert.notEqual(compared.verdict, 'trusted');
+  // Smaller baselines the same.
+  const small = { header: baseline.header, rows: baseline.rows.filter((_, i) => i % 5 === 0) };
+  const againstSmall = await auditCsv(dir, candidate, small, { label: 'DEFAULT', model: false });
+  assert.ok(rank(againstSmall) <= rank(alone), `with a small baseline ${SEVERITIES[rank(againstSmall)]}, alone ${SEVERITIES[rank(alone)]}`);
+  assert.notEqual(againstSmall.verdict, 'trusted');
+  // The clean halves stay trusted.
+  const cleanReport = await auditCsv(dir, clean, baseline, { label: 'DEFAULT', model: false });
+  assert.equal(cleanReport.verdict, 'trusted', JSON.stringify(cleanReport.findings.filter((f) => f.severity !== 'info' && f.severity !== 'low').map((f) => f.message)));
 });
