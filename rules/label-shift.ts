@@ -11,9 +11,14 @@
  *   classes), p under `alpha` (1e-3), AND an effect: some class's share moved by at least
  *   `moderateShift` (2 points), or changed by a factor of at least `moderateRatio` (1.5) while
  *   moving at least `minRatioShift` (0.5 points; rare classes). Medium from `largeShift`
- *   (5 points) or a factor of `largeRatio` (2); low otherwise. The finding names the class that
- *   gained most and every class that moved, with before/after shares; `count` is the estimated
- *   number of excess rows in that class.
+ *   (5 points) or a factor of `largeRatio` (2), and also when the shift is highly significant
+ *   (p under `strongAlpha`, 1e-10) with a material effect: a share moved by `materialShift`
+ *   (3 points) or changed by a factor of `materialRatio` (1.15, i.e. 15% relative) while moving
+ *   at least `minRatioShift`. (Relabelling a fifth of a 22% class moves it to 17.5% with p near
+ *   1e-25 on 15,000 rows: that is worth a review. Random halves of one file reach such a p-value
+ *   essentially never, so the clean case stays low.) Low otherwise. The finding names the class
+ *   that gained most and every class that moved, with before/after shares; `count` is the
+ *   estimated number of excess rows in that class.
  * - label-conditional drift: for each class, each feature of that class's rows against the same
  *   class in the baseline (Kolmogorov-Smirnov for numbers, chi-square for values and codes, as
  *   in the `drift` rule), Bonferroni over columns x classes at `alpha`, effect (KS D or
@@ -55,6 +60,10 @@ const DEFAULTS = {
   moderateRatio: 1.5,
   largeRatio: 2,
   minRatioShift: 0.005,
+  /** A shift this significant is medium from `materialShift` or a factor of `materialRatio`. */
+  strongAlpha: 1e-10,
+  materialShift: 0.03,
+  materialRatio: 1.15,
   moderateEffect: 0.1,
   largeEffect: 0.2,
   minClassRows: 30,
@@ -65,7 +74,7 @@ type Options = typeof DEFAULTS;
 export default defineRule({
   id: 'label-shift',
   title: 'Class balance and per-class features moved from the baseline',
-  docs: 'Chi-square on the class counts against the baseline (a share moved by 2+ points or a factor of 1.5; medium from 5 points or a factor of 2), and per-class drift of each feature that the other classes do not show (KS / chi-square, Bonferroni, effect 0.1; medium from 0.2).',
+  docs: 'Chi-square on the class counts against the baseline (a share moved by 2+ points or a factor of 1.5; medium from 5 points or a factor of 2, or from 3 points or 15% relative when p < 1e-10), and per-class drift of each feature that the other classes do not show (KS / chi-square, Bonferroni, effect 0.1; medium from 0.2).',
   defaults: DEFAULTS,
   needsBaseline: true,
   needsLabel: true,
@@ -113,7 +122,8 @@ function matchClasses(label: LabelInfo, baseLabel: LabelInfo): ClassPair[] {
 interface ClassShift extends ClassPair {
   before: number;
   after: number;
-  level: 'large' | 'moderate' | null;
+  /** `material`: a smaller move made medium by a highly significant test. */
+  level: 'large' | 'material' | 'moderate' | null;
 }
 
 function balanceFindings(label: LabelInfo, baseLabel: LabelInfo, classes: ClassPair[], options: Options): FindingDraft[] {
@@ -124,10 +134,11 @@ function balanceFindings(label: LabelInfo, baseLabel: LabelInfo, classes: ClassP
   if (test.logP > Math.log(options.alpha)) return [];
   const labelled = sum(classes.map((c) => c.count));
   const baseLabelled = sum(classes.map((c) => c.baselineCount));
+  const strong = test.logP <= Math.log(options.strongAlpha);
   const shifts: ClassShift[] = classes.map((c) => {
     const before = c.baselineCount / Math.max(1, baseLabelled);
     const after = c.count / Math.max(1, labelled);
-    return { ...c, before, after, level: shiftLevel(before, after, options) };
+    return { ...c, before, after, level: shiftLevel(before, after, strong, options) };
   });
   const moved = shifts.filter((s) => s.level !== null).sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before));
   if (moved.length === 0) return [];
@@ -135,7 +146,7 @@ function balanceFindings(label: LabelInfo, baseLabel: LabelInfo, classes: ClassP
   const movedText = moved.map((s) => `${label.name} = ${s.name} ${describeShiftPoints(s)}`).join('; ');
   return [
     {
-      severity: moved.some((s) => s.level === 'large') ? 'medium' : 'low',
+      severity: moved.some((s) => s.level === 'large' || s.level === 'material') ? 'medium' : 'low',
       column: label.name,
       value: gained.name,
       message:
@@ -162,11 +173,13 @@ function balanceFindings(label: LabelInfo, baseLabel: LabelInfo, classes: ClassP
   ];
 }
 
-function shiftLevel(before: number, after: number, options: Options): 'large' | 'moderate' | null {
+/** How far a class's share moved; `strong` when the balance test is under `strongAlpha`. */
+function shiftLevel(before: number, after: number, strong: boolean, options: Options): ClassShift['level'] {
   const shift = Math.abs(after - before);
   const ratio = Math.max(after, before) / Math.max(Math.min(after, before), 1e-9);
   const rare = shift >= options.minRatioShift;
   if (shift >= options.largeShift || (rare && ratio >= options.largeRatio)) return 'large';
+  if (strong && (shift >= options.materialShift || (rare && ratio >= options.materialRatio))) return 'material';
   if (shift >= options.moderateShift || (rare && ratio >= options.moderateRatio)) return 'moderate';
   return null;
 }

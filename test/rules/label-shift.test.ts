@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import rule from '../../rules/label-shift.js';
 import type { Dataset } from '../../src/engine/dataset.js';
 import type { Column } from '../../src/table/table.js';
-import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../fixtures.js';
+import { CREDIT, csvText, datasetOf, editInPlace, halves, numericColumn as numeric, readCsv, runRule, runRuleOn, textColumn as text, type Csv } from '../fixtures.js';
 import { Random } from '../../src/util/random.js';
 
 function dataset(columns: Column[]): Dataset {
@@ -115,4 +115,44 @@ test('quiet: a class balance difference that is significant but under 2 points',
     return dataset([numeric('noise', labels.map(() => random.int(100))), text('outcome', labels)]);
   };
   assert.deepEqual(run(balanced(11, 0.51), balanced(12, 0.5)), []);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Relabelling against a baseline (issue 13): credit halves
+
+function creditHalves(seed: number): [Csv, Csv] {
+  return halves(readCsv(CREDIT), seed);
+}
+
+async function balanceOf(candidate: Csv, baseline: Csv) {
+  const findings = await runRule(rule, csvText(candidate.header, candidate.rows), csvText(baseline.header, baseline.rows), { label: 'DEFAULT' });
+  return findings.find((f) => f.column === 'DEFAULT');
+}
+
+test('fires medium: 20% of the minority class relabelled in place (22% -> 17.5%) against the other half', async () => {
+  const [a, b] = creditHalves(41);
+  const { csv } = editInPlace(a, { label: 'DEFAULT', sourceClass: '1', fraction: 0.2, set: {}, newLabel: '0', seed: 41 });
+  const balance = await balanceOf(csv, b);
+  assert.ok(balance, 'a class-balance finding');
+  assert.equal(balance.severity, 'medium');
+  assert.equal(balance.value, '0');
+});
+
+test('fires medium: as many rows relabelled the other way (22% -> 26.5%)', async () => {
+  const [a, b] = creditHalves(42);
+  const minority = a.rows.filter((row) => row[a.header.indexOf('DEFAULT')] === '1').length;
+  const majority = a.rows.length - minority;
+  const { csv } = editInPlace(a, { label: 'DEFAULT', sourceClass: '0', fraction: (0.2 * minority) / majority, set: {}, newLabel: '1', seed: 42 });
+  const balance = await balanceOf(csv, b);
+  assert.ok(balance, 'a class-balance finding');
+  assert.equal(balance.severity, 'medium');
+  assert.equal(balance.value, '1');
+});
+
+test('quiet: clean random halves have no class-balance finding above low', async () => {
+  for (const seed of [43, 44, 45]) {
+    const [a, b] = creditHalves(seed);
+    const balance = await balanceOf(a, b);
+    assert.ok(!balance || balance.severity === 'low' || balance.severity === 'info', balance?.message);
+  }
 });
