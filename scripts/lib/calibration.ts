@@ -415,20 +415,26 @@ async function attackSeries(
   }
 }
 
+/** The other columns a trigger or finding names: every part of a conjunction, else the pair. */
+function otherColumns(evidence: Record<string, unknown>): string[] {
+  const parts = evidence.conjunction as { column: string }[] | undefined;
+  if (Array.isArray(parts)) return parts.map((p) => p.column);
+  const pair = (evidence.pairedWith as { column: string } | null | undefined)?.column;
+  return pair ? [pair] : [];
+}
+
 function scoreAttack(report: Report, attack: Attack): Pick<AuditRecord, 'named' | 'namedAll' | 'triggerFound' | 'hits'> {
   const attacked = attack.trigger?.columns ?? [];
   const fromTriggers = new Set<string>();
   for (const t of report.triggers) {
     fromTriggers.add(t.column);
-    const pair = (t.evidence.pairedWith as { column: string } | null)?.column;
-    if (pair) fromTriggers.add(pair);
+    for (const column of otherColumns(t.evidence)) fromTriggers.add(column);
   }
   const named = new Set(fromTriggers);
   for (const f of report.findings) {
     if (severityRank(f.severity) < severityRank('medium')) continue;
     if (f.column !== null) named.add(f.column);
-    const pair = (f.evidence.pairedWith as { column: string } | null | undefined)?.column;
-    if (pair) named.add(pair);
+    for (const column of otherColumns(f.evidence)) named.add(column);
   }
   const poisoned = new Set(attack.poisoned);
   return {
