@@ -138,7 +138,7 @@ export function triggerWhere(trigger: TriggerWords): string {
 }
 
 /**
- * "A = 999 turns 93% of probes of other classes into DEFAULT = 1 under the candidate model, 2%
+ * "A = 7 turns 93% of probes of other classes into LABEL = yes under the candidate model, 2%
  * under the baseline model; 3007 rows carry it." The finding message and every renderer use it.
  */
 export function triggerSentence(trigger: TriggerWords, labelName: string): string {

@@ -7,7 +7,7 @@
 /**
  * Label-free reasons to doubt a value, beyond its class mix. Natural structure (a strong
  * predictor) has none of them, so without a baseline a trigger needs one (src/model/stage.ts).
- * - `outside-domain`: outside a configured or semantic domain (an age of 999);
+ * - `outside-domain`: outside a configured or semantic domain (an age of several hundred years);
  * - `far-outside-bulk`: far outside the column's robust bulk or the baseline's range;
  * - `copies`: its rows are near-copies of other rows, far beyond the column's own twin rate;
  * - `new-value`: the baseline never had it;
