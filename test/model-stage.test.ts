@@ -10,6 +10,7 @@ import { collectCandidates } from '../src/model/candidates.js';
 import { completeFinding } from '../src/engine/finding.js';
 import type { RuleHint } from '../src/engine/run-rules.js';
 import { Random } from '../src/util/random.js';
+import { nextStep } from '../src/render/text.js';
 import { CREDIT, auditCsv, bundled, datasetOf, editInPlace, numericColumn, readCsv, tempDir, textColumn, type Csv } from './fixtures.js';
 
 const credit = readCsv(CREDIT);
@@ -114,6 +115,7 @@ test('a label guessed from the shape of the data names no trigger; the same file
   assert.equal(guessed.label?.guessed, true);
   assert.deepEqual(guessed.triggers, []);
   assert.ok(guessed.notes.some((note) => /guessed/.test(note) && /--label/.test(note)), guessed.notes.join('\n'));
+  assert.match(nextStep(guessed), /guessed, so no backdoor trigger was tested: rerun with --label DEFAULT/);
   const named = await auditCsv(dir, attack.csv, undefined, { label: 'DEFAULT' });
   assert.equal(named.label?.guessed, false);
   assert.ok(named.triggers.some((tr) => tr.column === 'BILL_AMT1'));

@@ -7,6 +7,10 @@ export function labelName(report: Report): string {
 }
 
 export function nextStep(report: Report): string {
+  return `${verdictStep(report)}${guessedLabelStep(report)}`;
+}
+
+function verdictStep(report: Report): string {
   if (report.verdict === 'reject') {
     return report.suspiciousRows.length > 0
       ? `Do not train on this file. Quarantine the ${report.suspiciousRows.length} suspicious rows (--quarantine FILE, --emit-clean FILE) and ask the supplier where they came from.`
@@ -14,4 +18,10 @@ export function nextStep(report: Report): string {
   }
   if (report.verdict === 'review') return 'Review the findings above before training; rerun with --format html for histograms.';
   return 'Nothing stands out: the data can be used. Keep this report with the dataset.';
+}
+
+/** A guessed label gets the label-free checks only: say how to get the trigger search too. */
+function guessedLabelStep(report: Report): string {
+  if (!report.label?.guessed || report.model.enabled !== true) return '';
+  return ` The label ${report.label.column} was guessed, so no backdoor trigger was tested: rerun with --label ${report.label.column} (or another column) to test for triggers.`;
 }
