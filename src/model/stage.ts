@@ -75,7 +75,7 @@ export const FOREST_SETTINGS = { trees: 50, maxDepth: 12, minSamplesLeaf: 5 } as
 /** Models train on a stratified sample of at most this many rows (time and memory stay bounded). */
 const MAX_TRAINING_ROWS = 60_000;
 const HELD_OUT_FRACTION = 0.25;
-const MAX_PROBES = 2_000;
+const MAX_PROBES = 1_000;
 /**
  * Single-column candidates probed beyond those with a strong signal (which are always probed),
  * and conjunctions probed. A probe costs predictions only, far less than training a forest.
