@@ -37,6 +37,7 @@
  * the way in).
  */
 import { defineRule } from '../src/engine/rule.js';
+import { lowerBound } from '../src/util/search.js';
 import { severityRank, type FindingDraft, type Severity } from '../src/engine/finding.js';
 import type { TriggerHint } from '../src/engine/trigger-hint.js';
 import { logBinomialUpper, log10P } from '../src/stats/tails.js';
@@ -413,17 +414,6 @@ function medianGap(values: Float64Array): number {
   return gaps[gaps.length >> 1];
 }
 
-/** First index of a sorted array whose value is at least `value`. */
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function countsOf(candidate: Dataset, rows: readonly number[]): Map<number, number> {
   const counts = new Map<number, number>();

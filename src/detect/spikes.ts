@@ -22,6 +22,7 @@
  *   near-duplicate rule and the model checks.
  * Every (value, class) tested counts toward one Bonferroni correction.
  */
+import { lowerBound } from '../util/search.js';
 import type { Dataset } from '../engine/dataset.js';
 import { overlapShare } from '../util/rows.js';
 import { logBinomialUpper, logBonferroni, logNormalUpper, logPoissonUpper } from '../stats/tails.js';
@@ -705,16 +706,6 @@ function largestValueCountIn(sortedValues: Float64Array, counts: Uint32Array, lo
   return largest;
 }
 
-function lowerBound(sorted: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function sum(values: number[]): number {
   let total = 0;

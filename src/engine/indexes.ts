@@ -3,6 +3,7 @@
  * (distinct values, per-row value ids, counts, per-class counts) and 64-bit row hashes for
  * duplicate and near-duplicate grouping. Everything is lazy and cached.
  */
+import { finalMix32 } from '../util/search.js';
 import type { Schema } from '../schema/schema.js';
 import { MISSING_CODE, type Column, type Table } from '../table/table.js';
 import { sortedPresentIndices } from '../util/radix.js';
@@ -133,13 +134,7 @@ function indexNumbers(values: Float64Array): { ids: Uint32Array; values: Float64
 }
 
 function mix32(value: number, salt: number): number {
-  let h = Math.imul(value ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(salt, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return finalMix32(Math.imul(value ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(salt, 0xc2b2ae35));
 }
 
 /**

@@ -6,6 +6,7 @@
  * land on the same side of a split: a duplicate cannot leak the test set into training.
  */
 import type { ModelData } from './features.js';
+import { finalMix32 } from '../util/search.js';
 
 /** A 53-bit hash of every row's feature values and label. */
 export function rowKeys(data: ModelData): Float64Array {
@@ -82,11 +83,5 @@ export function contentSample(rows: ArrayLike<number>, count: number, keys: Floa
 
 /** A hash of (key, seed) in [0, 2^32): a different seed gives an unrelated order. */
 function seededRank(key: number, seed: number): number {
-  let h = Math.imul((key % 4294967296) ^ seed, 0x85ebca6b) ^ Math.imul(Math.floor(key / 4294967296) + seed, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return finalMix32(Math.imul((key % 4294967296) ^ seed, 0x85ebca6b) ^ Math.imul(Math.floor(key / 4294967296) + seed, 0xc2b2ae35));
 }
