@@ -13,6 +13,9 @@
  *   --json   write every audit record, the skips and the summary as JSON
  *   --jobs   child processes running audits (default: available cores)
  *   --docs   where to write the markdown report (default docs/calibration.md, full runs only)
+ *   --write DATASET:KIND:RATE --out DIR
+ *            write one attack case (candidate = poisoned half A, baseline = half B) and stop,
+ *            e.g. --write car:rare-category:0.1 --out /tmp/case
  * Exit code: 0 when every acceptance target is met, 1 otherwise, 2 on a usage error.
  */
 import { execFileSync } from 'node:child_process';
@@ -32,6 +35,7 @@ import {
   formatTable,
   markdownTable,
   missingData,
+  plantCase,
   planTasks,
   readManifest,
   runTasks,
@@ -39,7 +43,7 @@ import {
   type Summary,
   type TaskResult,
 } from './lib/calibration.js';
-import { ATTACK_RATES } from './lib/calibration-attacks.js';
+import { ATTACK_KINDS, ATTACK_RATES, type AttackKind } from './lib/calibration-attacks.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,6 +54,8 @@ const { values } = parseArgs({
     data: { type: 'string' },
     docs: { type: 'string' },
     'no-docs': { type: 'boolean', default: false },
+    write: { type: 'string' },
+    out: { type: 'string' },
   },
   strict: true,
 });
@@ -64,6 +70,22 @@ const missing = missingData(dir);
 if (missing.length) {
   console.error(`calibration data missing:\n  ${missing.join('\n  ')}`);
   process.exit(2);
+}
+if (values.write !== undefined) {
+  const [dataset, kind, rate] = values.write.split(':');
+  if (!(ATTACK_KINDS as readonly string[]).includes(kind) || !(Number(rate) > 0) || !values.out) {
+    console.error(`--write wants DATASET:KIND:RATE with KIND one of ${ATTACK_KINDS.join(', ')} and --out DIR`);
+    process.exit(2);
+  }
+  mkdirSync(values.out, { recursive: true });
+  const planted = plantCase(dir, dataset, kind as AttackKind, Number(rate), values.out);
+  if ('skip' in planted) {
+    console.error(`cannot plant ${values.write}: ${planted.skip}`);
+    process.exit(2);
+  }
+  const { attack } = planted;
+  console.log(`${planted.candidate}\n${planted.baseline}\n${attack.kind} ${attack.note}: ${attack.poisoned.length} rows -> ${attack.targetClass}`);
+  process.exit(0);
 }
 const entries = readManifest(dir);
 const only = (values.only ?? []).flatMap((v) => v.split(',')).filter(Boolean);

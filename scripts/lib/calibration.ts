@@ -415,6 +415,29 @@ async function attackSeries(
   }
 }
 
+/**
+ * One attack case as files, for reproducing it at the command line: the poisoned half A as
+ * `candidate` and half B as `baseline` (the same files an attack audit reads). Null with the
+ * reason when the dataset cannot carry the attack or the rate gives no row.
+ */
+export function plantCase(dir: string, dataset: string, kind: AttackKind, rate: number, outDir: string): { candidate: string; baseline: string; attack: Attack } | { skip: string } {
+  const entry = readManifest(dir).find((e) => e.file === dataset || e.file.replace(/\.[^.]+$/, '') === dataset);
+  if (!entry) return { skip: `no dataset ${dataset} in the manifest` };
+  const [half, other] = splitHalves(readDataset(dir, entry), HALF_SEEDS[0]);
+  const p = profile(half, entry.label);
+  const seed = hashSeed(`${entry.file}|${kind}`);
+  const planned = planAttack(p, kind, seed);
+  if ('skip' in planned) return planned;
+  const attack = applyAttack(p, planned.plan, rate, seed + Math.round(rate * 1e4));
+  if (!attack) return { skip: 'the rate gives no row' };
+  const ext = path.extname(entry.file);
+  const candidate = path.join(outDir, `candidate${ext}`);
+  const baseline = path.join(outDir, `baseline${ext}`);
+  writeFileSync(candidate, writeCsvText(attack.csv));
+  writeFileSync(baseline, writeCsvText(other));
+  return { candidate, baseline, attack };
+}
+
 /** The other columns a trigger or finding names: every part of a conjunction, else the pair. */
 function otherColumns(evidence: Record<string, unknown>): string[] {
   const parts = evidence.conjunction as { column: string }[] | undefined;

@@ -57,6 +57,7 @@ import { MISSING_CODE } from '../table/table.js';
 import { gammaln } from 'simple-statistics';
 import { logBinomialUpper, logBonferroni, logPoissonUpper } from '../stats/tails.js';
 import { overlapShare } from '../util/rows.js';
+import { restOfRowScorer, type RestOfRow } from './rest-of-row.js';
 
 export interface CoOccurrenceOptions {
   minCount: number;
@@ -110,16 +111,6 @@ export interface ConjunctionPart {
   value: number | string;
 }
 
-export interface RestOfRow {
-  /** Class-t rows without the combination, and the share of them the other columns score as t. */
-  classRows: number;
-  classShare: number;
-  /** The combination's class-t rows, and the share of them scored as t. */
-  carriers: number;
-  carrierShare: number;
-  /** Lower binomial tail of the carriers' count at the class share (natural log). */
-  logP: number;
-}
 
 export interface Conjunction {
   parts: ConjunctionPart[];
@@ -891,86 +882,16 @@ class RowHashes {
 }
 
 /**
- * The rest of each row against the combination's class: a naive Bayes log-odds of class t from
- * the feature columns outside the combination (counts per value, or per quantile bin of a column
- * with many values; add-one smoothing; each row left out of its own counts). Compares the share
- * of the combination's class-t rows scored as t with the share of the class's other rows
- * (leaving out every combination found in that class).
+ * The rest of each row against the combination's class (src/detect/rest-of-row.ts), leaving out
+ * every combination found in that class from the class's other rows.
  */
 function restOfRow(ctx: Context, conjunction: Conjunction, found: readonly Conjunction[]): RestOfRow | null {
-  const { candidate, y } = ctx;
-  const label = candidate.schema.label!;
-  const t = conjunction.targetClass;
-  const n = y.length;
-  const nt = label.classCounts[t];
-  const nOther = ctx.labelled - nt;
-  if (nt < 2 || nOther < 1) return null;
-  const partColumns = new Set(conjunction.parts.map((p) => p.column));
-  const score = new Float64Array(n);
-  for (const column of candidate.schema.featureColumns) {
-    if (partColumns.has(column)) continue;
-    const index = candidate.indexes.valueIndex(column);
-    const bins = binsOf(index);
-    const bin = bins.of;
-    const inT = new Float64Array(bins.count);
-    const inOther = new Float64Array(bins.count);
-    for (let id = 0; id < index.counts.length; id++) {
-      const here = index.classCounts![id * ctx.K + t];
-      inT[bin[id]] += here;
-      inOther[bin[id]] += index.counts[id] - here;
-    }
-    // Rows with a missing label are in counts but not in a class: remove them from "other".
-    for (let row = 0; row < n; row++) if (y[row] < 0 && index.ids[row] !== MISSING_CODE) inOther[bin[index.ids[row]]]--;
-    const B = bins.count;
-    for (let row = 0; row < n; row++) {
-      if (y[row] !== t) continue;
-      const id = index.ids[row];
-      if (id === MISSING_CODE) continue;
-      const b = bin[id];
-      score[row] += Math.log((inT[b] - 1 + 1) / (nt - 1 + B)) - Math.log((inOther[b] + 1) / (nOther + B));
-    }
-  }
-  const prior = Math.log((nt - 1) / nOther);
-  const excluded = new Uint8Array(n);
-  for (const f of found) if (f.targetClass === t) for (const row of f.rows) excluded[row] = 1;
-  let classRows = 0;
-  let classHits = 0;
-  for (let row = 0; row < n; row++) {
-    if (y[row] !== t || excluded[row]) continue;
-    classRows++;
-    if (score[row] + prior > 0) classHits++;
-  }
-  let hits = 0;
-  for (const row of conjunction.rows) if (score[row] + prior > 0) hits++;
-  const carriers = conjunction.rows.length;
-  if (classRows === 0 || carriers === 0) return null;
-  const classShare = classHits / classRows;
-  // Lower tail P(X <= hits) for X ~ Bin(carriers, classShare), as an upper tail of the misses.
-  const logP = logBinomialUpper(carriers - hits, carriers, Math.min(1, Math.max(0, 1 - classShare)));
-  return { classRows, classShare, carriers, carrierShare: hits / carriers, logP };
-}
-
-const MAX_BINS = 16;
-
-/** Value id -> bin: every value its own bin when few, else quantile bins (numbers) or the most frequent values plus one bin for the rest (text). */
-function binsOf(index: ValueIndex): { of: Uint32Array; count: number } {
-  const distinct = index.counts.length;
-  const of = new Uint32Array(distinct);
-  if (distinct <= 2 * MAX_BINS) {
-    for (let id = 0; id < distinct; id++) of[id] = id;
-    return { of, count: Math.max(1, distinct) };
-  }
-  if (index.numeric) {
-    // Values are ascending: cut by cumulative count.
-    let seen = 0;
-    for (let id = 0; id < distinct; id++) {
-      of[id] = Math.min(MAX_BINS - 1, Math.floor((seen * MAX_BINS) / Math.max(1, index.present)));
-      seen += index.counts[id];
-    }
-    return { of, count: MAX_BINS };
-  }
-  const order = Array.from({ length: distinct }, (_, id) => id).sort((p, q) => index.counts[q] - index.counts[p] || p - q);
-  of.fill(MAX_BINS - 1);
-  order.slice(0, MAX_BINS - 1).forEach((id, k) => (of[id] = k));
-  return { of, count: MAX_BINS };
+  const excluded = new Uint8Array(ctx.y.length);
+  for (const f of found) if (f.targetClass === conjunction.targetClass) for (const row of f.rows) excluded[row] = 1;
+  return restOfRowScorer(ctx.candidate).test(
+    conjunction.targetClass,
+    conjunction.parts.map((p) => p.column),
+    conjunction.rows,
+    excluded,
+  );
 }

@@ -127,8 +127,13 @@ interface RestOfRow {
   tested: number;
   observedShare: number;
   predictedShare: number;
+  /** The same prediction for held-out rows of the file, and for those of the target class. */
+  populationShare: number;
+  classShare: number;
   logP: number;
   contradicts: boolean;
+  /** The rows look no more like the class than halfway from the file to the class. */
+  unlikeTheClass: boolean;
 }
 
 export async function runModelStage(input: ModelStageInput): Promise<ModelStageResult> {
@@ -185,9 +190,14 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   const restOfRow =
     models.referenceKind === 'cleaned' ? await restOfRowTests(aligned, models, reacting.filter((p) => !hasStrongSignal(p.candidate)).map((p) => p.candidate), keys, seed) : new Map<TriggerCandidate, RestOfRow>();
   for (const item of reacting) {
-    item.implausible = implausibility(models.referenceKind, item.candidate, restOfRow.get(item.candidate) ?? null);
+    const rest = restOfRow.get(item.candidate) ?? null;
+    item.implausible = implausibility(models.referenceKind, item.candidate, rest);
     item.confirmed = item.reacts && item.implausible.yes && !labelGuessed;
-    item.suspected = item.reactsWeakly && item.implausible.yes && !labelGuessed;
+    // A weak reaction resting on the rest of the row alone also needs rows that look less like
+    // their class than the file does: the rows of a natural strong predictor whose other columns
+    // agree look like its class, and a weak reaction to them is model noise.
+    const restOnly = item.implausible.why.length === 1 && item.implausible.why[0] === 'rest-of-row';
+    item.suspected = item.reactsWeakly && item.implausible.yes && !labelGuessed && !(restOnly && rest !== null && !rest.unlikeTheClass);
   }
   const confirmed = probed.filter((p) => p.confirmed).sort((a, b) => strength(b) - strength(a));
   for (const item of dropShadowed(confirmed)) {
@@ -231,6 +241,8 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
         tested: p.implausible.restOfRow.tested,
         observedShare: round(p.implausible.restOfRow.observedShare),
         predictedShare: round(p.implausible.restOfRow.predictedShare),
+        populationShare: round(p.implausible.restOfRow.populationShare),
+        classShare: round(p.implausible.restOfRow.classShare),
         log10P: log10P(p.implausible.restOfRow.logP),
       },
       confirmed: p.confirmed,
@@ -299,30 +311,48 @@ async function restOfRowTests(
   const width = data.features.length;
   const vector = new Float64Array(width);
   const proba = new Float64Array(aligned.classCount);
-  for (const c of needing) {
-    const carriers = contentSample(c.carriers, REST_OF_ROW_SAMPLE, keys, seed ^ 0x7e57);
-    const columns = c.parts.map((p) => aligned.featureColumns.indexOf(p.column));
-    let observed = 0;
-    let predicted = 0;
+  // Predicted share of the target class, with the candidate's columns marginalised out.
+  const predictShare = (rows: ArrayLike<number>, columns: readonly number[], targetClass: number, modelOf: (row: number) => RandomForest[]): number => {
+    let total = 0;
     let next = 0;
-    for (const row of carriers) {
-      if (data.labels[row] === c.targetClass) observed++;
-      const model = crossFit[half[row]];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
       let p = 0;
+      const forests = modelOf(row);
       for (let k = 0; k < REST_OF_ROW_DONORS; k++) {
         for (let f = 0; f < width; f++) vector[f] = data.features[f][row];
         const donor = donors.length ? donors[next++ % donors.length] : row;
         for (const f of columns) vector[f] = data.features[f][donor];
-        p += model.predictProbaVector(vector, proba)[c.targetClass];
+        for (const model of forests) p += model.predictProbaVector(vector, proba)[targetClass] / forests.length;
       }
-      predicted += p / REST_OF_ROW_DONORS;
+      total += p / REST_OF_ROW_DONORS;
     }
+    return rows.length ? total / rows.length : 0;
+  };
+  for (const c of needing) {
+    const carriers = contentSample(c.carriers, REST_OF_ROW_SAMPLE, keys, seed ^ 0x7e57);
+    const columns = c.parts.map((p) => aligned.featureColumns.indexOf(p.column));
+    let observed = 0;
+    for (const row of carriers) if (data.labels[row] === c.targetClass) observed++;
+    const predictedShare = predictShare(carriers, columns, c.targetClass, (row) => [crossFit[half[row]]]);
+    // Held-out rows (neither forest trained on them) stand for the file: all of them, and those of other classes.
+    const isCarrier = new Uint8Array(data.rowCount);
+    for (const row of c.carriers) isCarrier[row] = 1;
+    const population = contentSample(models.heldOut.filter((row) => !isCarrier[row]), REST_OF_ROW_SAMPLE, keys, seed ^ 0x909);
+    const classRows = population.filter((row) => data.labels[row] === c.targetClass);
+    const populationShare = predictShare(population, columns, c.targetClass, () => crossFit);
+    const classShare = predictShare(classRows, columns, c.targetClass, () => crossFit);
     const tested = carriers.length;
     const observedShare = tested ? observed / tested : 0;
-    const predictedShare = tested ? predicted / tested : 0;
     const logP = logBinomialUpper(observed, tested, Math.min(1 - 1e-9, Math.max(1e-9, predictedShare)));
+    // Once the column is hidden, relabelled rows of other classes look like those classes, and so
+    // no more like the class than a random row of the file; the rows of a natural strong
+    // predictor whose columns agree look like its class (a sensor reading that goes with one state,
+    // and so do the sibling sensors), and so do rows stamped without relabelling (clean-label).
+    // Closer to the file than to the class counts as the former (used for weak reactions).
+    const unlikeTheClass = classRows.length === 0 || predictedShare <= (populationShare + classShare) / 2;
     const contradicts = observedShare - predictedShare >= REST_OF_ROW_MIN_GAP && logP <= Math.log(REST_OF_ROW_ALPHA);
-    result.set(c, { tested, observedShare, predictedShare, logP, contradicts });
+    result.set(c, { tested, observedShare, predictedShare, populationShare, classShare, logP, contradicts, unlikeTheClass });
   }
   return result;
 }
