@@ -30,10 +30,14 @@
  *   Bonferroni over the columns at `alpha` (1e-3). Info when chance explains it; low when not;
  *   medium when not and the cells are at least `mediumShare` (5%) of a feature's or the label's
  *   rows.
+ * A new value with `hintMinRows` rows in one class (`hintPurity` of its rows) is also handed to
+ * the model checks as a trigger candidate (a value the baseline never had, written into one class).
  * Fix: restore the baseline's column names, order and types in the export, or update the
  * pipeline and the baseline together; trace new values and new missing cells to their source.
  */
 import { defineRule } from '../src/engine/rule.js';
+import type { TriggerHint } from '../src/engine/trigger-hint.js';
+import type { ValueIndex } from '../src/engine/indexes.js';
 import type { Dataset } from '../src/engine/dataset.js';
 import type { FindingDraft, Severity } from '../src/engine/finding.js';
 import type { ColumnInfo } from '../src/schema/schema.js';
@@ -52,6 +56,9 @@ const DEFAULTS = {
   identicalShare: 0.99,
   /** Removed x added pairs beyond this many columns each are not compared for renames. */
   maxRenameColumns: 50,
+  /** A new value becomes a trigger candidate for the model checks with this many rows in one class, this share of its rows. */
+  hintMinRows: 10,
+  hintPurity: 0.9,
 };
 type Options = typeof DEFAULTS;
 
@@ -465,6 +472,7 @@ function newValueFinding(
       `${name} has ${newIds.length} value${newIds.length === 1 ? '' : 's'} the baseline never had, in ${count} rows (${share(shareOfRows)}): ` +
       `${listed.join(', ')}${newIds.length > 10 ? ', ...' : ''} (chance: ${formatP(logP)}).`,
     rows,
+    trigger: newValueHint(candidate, pair.column, index, newIds[0], options) ?? undefined,
     evidence: {
       change: 'new-values',
       newValues: newIds.length,
@@ -474,6 +482,26 @@ function newValueFinding(
       log10P: log10P(logP),
     },
   };
+}
+
+/**
+ * The most frequent new value as a trigger candidate, when its rows lean to one class: a value
+ * the baseline never had, written into rows of one class, is how a trigger arrives in a
+ * categorical column. The model stage probes it against the baseline model.
+ */
+function newValueHint(candidate: Dataset, column: number, index: ValueIndex, id: number, options: Options): TriggerHint | null {
+  const label = candidate.schema.label;
+  if (!label || !index.classCounts || !candidate.schema.featureColumns.includes(column)) return null;
+  const K = label.classes.length;
+  const total = index.counts[id];
+  const labelled = label.classCounts.reduce((a, b) => a + b, 0);
+  let best = -1;
+  for (let t = 0; t < K; t++) if (best < 0 || index.classCounts[id * K + t] > index.classCounts[id * K + best]) best = t;
+  const inClass = best < 0 ? 0 : index.classCounts[id * K + best];
+  if (inClass < options.hintMinRows || inClass < options.hintPurity * total) return null;
+  const prior = label.classCounts[best] / Math.max(1, labelled);
+  const logP = logBinomialUpper(inClass, total, Math.min(1, prior));
+  return { column, value: index.values[id], range: null, targetClass: best, signals: ['new-value'], strength: -logP / Math.LN10 };
 }
 
 function fractionFinding(

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import rule from '../../rules/schema-changes.js';
 import type { Finding } from '../../src/engine/finding.js';
 import type { Column } from '../../src/table/table.js';
-import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../fixtures.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runAudit } from '../../src/audit.js';
+import { plantCase } from '../../scripts/lib/calibration.js';
+import { ROOT, datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../fixtures.js';
 import { Random } from '../../src/util/random.js';
 
 const dataset = datasetOf;
@@ -193,4 +198,20 @@ test('no new values of free text or of timestamps: every sample has new messages
   ];
   const findings = run(part(n / 2), part(0));
   assert.deepEqual(findings.map((f) => f.message), []);
+});
+
+test('corpus: a category the baseline never had, written in place into one class, is handed to the model checks and named as a trigger', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'audit-new-value-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), 'house-votes-84', 'inplace-edit', 0.05, dir);
+  assert.ok(!('skip' in planted), 'the file takes the in-place attack');
+  const { attack, candidate, baseline } = planted;
+  const report = await runAudit({ candidate, baseline, label: 'Class' });
+  const [column] = attack.trigger!.columns;
+  const finding = report.findings.find((f) => f.rule === 'schema-changes' && f.column === column);
+  assert.ok(finding, 'the new value is reported');
+  const trigger = report.triggers.find((tr) => tr.column === column && String(tr.value) === attack.trigger!.values[0]);
+  assert.ok(trigger, JSON.stringify(report.model).slice(0, 600));
+  assert.equal(trigger.targetClass, attack.targetClass);
+  assert.notEqual(report.verdict, 'trusted');
 });
