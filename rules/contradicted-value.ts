@@ -78,10 +78,13 @@ function findContradictions(candidate: Dataset, options: Options): Contradiction
   const scorer = restOfRowScorer(candidate);
   const labelled = scorer.labelled;
   if (K < 2 || labelled < 2 * options.minCount) return [];
-  const screened: { column: number; id: number; t: number; total: number }[] = [];
+  // Screened values, grouped by (column, class): each group takes one rest-of-row pass.
+  const groups: { column: number; t: number; ids: number[]; totals: number[] }[] = [];
+  let screened = 0;
   for (const column of candidate.schema.featureColumns) {
     const index = candidate.indexes.valueIndex(column);
     const classCounts = index.classCounts!;
+    const byClass = new Map<number, { column: number; t: number; ids: number[]; totals: number[] }>();
     for (let id = 0; id < index.counts.length; id++) {
       const total = index.counts[id];
       if (total < options.minCount || total > options.maxValueShare * index.present) continue;
@@ -89,24 +92,21 @@ function findContradictions(candidate: Dataset, options: Options): Contradiction
         const inClass = classCounts[id * K + t];
         const prior = label.classCounts[t] / labelled;
         const purity = inClass / total;
-        if (inClass >= options.minCount && purity >= options.minPurity && purity >= prior + options.minSkew * (1 - prior)) screened.push({ column, id, t, total });
+        if (inClass < options.minCount || purity < options.minPurity || purity < prior + options.minSkew * (1 - prior)) continue;
+        let group = byClass.get(t);
+        if (!group) byClass.set(t, (group = { column, t, ids: [], totals: [] }));
+        group.ids.push(id);
+        group.totals.push(total);
+        screened++;
       }
     }
+    groups.push(...byClass.values());
   }
-  if (screened.length === 0) return [];
-  const cutoff = Math.log(options.alpha / screened.length);
+  if (screened === 0) return [];
+  const cutoff = Math.log(options.alpha / screened);
   const found: Contradiction[] = [];
   const y = label.y;
-  // One pass per (column, class): the carriers of every screened value, then one rest-of-row pass.
-  const groups = new Map<string, { column: number; t: number; ids: number[]; totals: number[] }>();
-  for (const s of screened) {
-    const key = `${s.column}:${s.t}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { column: s.column, t: s.t, ids: [], totals: [] }));
-    group.ids.push(s.id);
-    group.totals.push(s.total);
-  }
-  for (const { column, t, ids, totals } of groups.values()) {
+  for (const { column, t, ids, totals } of groups) {
     const index = candidate.indexes.valueIndex(column);
     const slot = new Map(ids.map((id, k) => [id, k]));
     const rowLists: number[][] = ids.map(() => []);
@@ -117,13 +117,11 @@ function findContradictions(candidate: Dataset, options: Options): Contradiction
       if (k !== undefined) rowLists[k].push(row);
     }
     const sets = rowLists.map((rows) => Uint32Array.from(rows));
-    const tests = scorer.testEach(t, [column], sets, { balanced: true });
-    tests.forEach((rest, k) => {
+    scorer.testEach(t, [column], sets, { balanced: true }).forEach((rest, k) => {
       if (!rest) return;
       const reference = Math.min(rest.classShare, rest.populationShare);
       if (rest.carrierShare > options.restShareRatio * reference) return;
-      const hits = Math.round(rest.carrierShare * rest.carriers);
-      const logP = logBinomialUpper(rest.carriers - hits, rest.carriers, Math.min(1, Math.max(0, 1 - reference)));
+      const logP = logBinomialUpper(rest.carriers - rest.carrierHits, rest.carriers, Math.min(1, Math.max(0, 1 - reference)));
       if (logP > cutoff) return;
       found.push({ column, value: index.values[ids[k]], targetClass: t, rows: sets[k], total: totals[k], rest, logP });
     });

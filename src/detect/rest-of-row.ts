@@ -23,8 +23,9 @@ export interface RestOfRow {
   /** Labelled rows of every class not under test, and the share of them scored as t. */
   populationRows: number;
   populationShare: number;
-  /** The class-t rows under test, and the share of them scored as t. */
+  /** The class-t rows under test, how many of them score as t, and that share. */
   carriers: number;
+  carrierHits: number;
   carrierShare: number;
   /** Lower binomial tail of the carriers' count at the class share (natural log). */
   logP: number;
@@ -141,6 +142,7 @@ export class RestOfRowScorer {
         populationRows: restPopulation,
         populationShare: restPopulation > 0 ? (populationHits - inClassHits) / restPopulation : 0,
         carriers,
+        carrierHits: hits,
         carrierShare: hits / carriers,
         logP,
       };

@@ -311,9 +311,9 @@ async function restOfRowTests(
   const width = data.features.length;
   const vector = new Float64Array(width);
   const proba = new Float64Array(aligned.classCount);
-  // Predicted share of the target class, with the candidate's columns marginalised out.
-  const predictShare = (rows: ArrayLike<number>, columns: readonly number[], targetClass: number, modelOf: (row: number) => RandomForest[]): number => {
-    let total = 0;
+  // Each row's predicted probability of the target class, with the candidate's columns marginalised out.
+  const predictEach = (rows: ArrayLike<number>, columns: readonly number[], targetClass: number, modelOf: (row: number) => RandomForest[]): Float64Array => {
+    const result = new Float64Array(rows.length);
     let next = 0;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
@@ -325,23 +325,24 @@ async function restOfRowTests(
         for (const f of columns) vector[f] = data.features[f][donor];
         for (const model of forests) p += model.predictProbaVector(vector, proba)[targetClass] / forests.length;
       }
-      total += p / REST_OF_ROW_DONORS;
+      result[i] = p / REST_OF_ROW_DONORS;
     }
-    return rows.length ? total / rows.length : 0;
+    return result;
   };
   for (const c of needing) {
     const carriers = contentSample(c.carriers, REST_OF_ROW_SAMPLE, keys, seed ^ 0x7e57);
     const columns = c.parts.map((p) => aligned.featureColumns.indexOf(p.column));
     let observed = 0;
     for (const row of carriers) if (data.labels[row] === c.targetClass) observed++;
-    const predictedShare = predictShare(carriers, columns, c.targetClass, (row) => [crossFit[half[row]]]);
+    const predictedShare = mean(predictEach(carriers, columns, c.targetClass, (row) => [crossFit[half[row]]]));
     // Held-out rows (neither forest trained on them) stand for the file: all of them, and those of other classes.
     const isCarrier = new Uint8Array(data.rowCount);
     for (const row of c.carriers) isCarrier[row] = 1;
     const population = contentSample(models.heldOut.filter((row) => !isCarrier[row]), REST_OF_ROW_SAMPLE, keys, seed ^ 0x909);
-    const classRows = population.filter((row) => data.labels[row] === c.targetClass);
-    const populationShare = predictShare(population, columns, c.targetClass, () => crossFit);
-    const classShare = predictShare(classRows, columns, c.targetClass, () => crossFit);
+    const predicted = predictEach(population, columns, c.targetClass, () => crossFit);
+    const ofClass = predicted.filter((_, i) => data.labels[population[i]] === c.targetClass);
+    const populationShare = mean(predicted);
+    const classShare = mean(ofClass);
     const tested = carriers.length;
     const observedShare = tested ? observed / tested : 0;
     const logP = logBinomialUpper(observed, tested, Math.min(1 - 1e-9, Math.max(1e-9, predictedShare)));
@@ -350,11 +351,17 @@ async function restOfRowTests(
     // predictor whose columns agree look like its class (a sensor reading that goes with one state,
     // and so do the sibling sensors), and so do rows stamped without relabelling (clean-label).
     // Closer to the file than to the class counts as the former (used for weak reactions).
-    const unlikeTheClass = classRows.length === 0 || predictedShare <= (populationShare + classShare) / 2;
+    const unlikeTheClass = ofClass.length === 0 || predictedShare <= (populationShare + classShare) / 2;
     const contradicts = observedShare - predictedShare >= REST_OF_ROW_MIN_GAP && logP <= Math.log(REST_OF_ROW_ALPHA);
     result.set(c, { tested, observedShare, predictedShare, populationShare, classShare, logP, contradicts, unlikeTheClass });
   }
   return result;
+}
+
+function mean(values: Float64Array): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return values.length ? total / values.length : 0;
 }
 
 /** 0 or 1 from a row's content hash: which cross-fitted forest predicts it. */
