@@ -9,6 +9,7 @@ import type { RuleSettings } from './engine/rule.js';
 import type { Dataset } from './engine/dataset.js';
 import { addUserRules, loadBuiltinRules } from './engine/registry.js';
 import { runRules } from './engine/run-rules.js';
+import { PLANTED_ROWS, plantedRows } from './engine/planted-rows.js';
 import { compareFindings, severityRank, sortedUniqueRows, type Finding } from './engine/finding.js';
 import { scoreFindings } from './report/score.js';
 import type { Report } from './report/report.js';
@@ -80,8 +81,9 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
   if (!modelEnabled) notes.push(candidate.schema.label ? 'Model checks were turned off.' : 'Model checks need a label column.');
   if (modelStage) applyAdjustments(modelStage.adjustments, settings);
 
-  const findings: Finding[] = [...ruleRun.findings, ...(modelStage?.findings ?? [])].sort(compareFindings);
   const triggers = modelStage?.triggers ?? [];
+  const planted = withSettings(plantedRows(candidate, ruleRun.hints, triggers), settings.get(PLANTED_ROWS));
+  const findings: Finding[] = [...ruleRun.findings, ...(modelStage?.findings ?? []), ...planted].sort(compareFindings);
   const errors = [...ruleRun.errors, ...stageErrors, ...(modelStage?.errors ?? [])];
   const score = scoreFindings(findings, errors.map((e) => e.rule));
   const suspicious: number[] = [];
@@ -169,6 +171,13 @@ function applyAdjustments(adjustments: readonly FindingAdjustment[], settings: R
     finding.severity = severity;
     if (note) finding.message += ` ${note}`;
   }
+}
+
+/** A check outside the rules folder, under the config's severity for its id like a rule ('off' drops it). */
+function withSettings(findings: Finding[], setting: RuleSettings | undefined): Finding[] {
+  if (setting?.severity === 'off') return [];
+  if (setting?.severity) for (const finding of findings) finding.severity = setting.severity;
+  return findings;
 }
 
 function ruleSettings(config: AuditConfig): Map<string, RuleSettings> {
