@@ -125,8 +125,9 @@ async function main(): Promise<number> {
   });
   progress.done();
   const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && args.format === 'table' && !args.out;
-  const text = await render(report, args.format, { color: useColor, width: process.stdout.columns, histograms });
-  const plainText = useColor ? await render(report, args.format, { color: false, width: process.stdout.columns, histograms }) : text;
+  const width = terminalWidth();
+  const text = await render(report, args.format, { color: useColor, width, histograms });
+  const plainText = useColor ? await render(report, args.format, { color: false, width, histograms }) : text;
   const inputs = [args.candidate, ...(args.baseline ? [args.baseline] : [])];
   await writeOutputs(report, text, plainText, {
     format: args.format,
@@ -178,3 +179,9 @@ function oneLine(text: string): string {
   return safeText(text.replace(/\s*\n\s*/g, ' ').trim(), 'escape');
 }
 
+/** The terminal's width, else COLUMNS (set by shells, and by users for pipes), else 80. */
+function terminalWidth(): number {
+  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
+  const columns = Number(process.env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : 80;
+}
