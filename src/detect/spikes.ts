@@ -285,7 +285,10 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
   const ordered = index.numeric && index.values.length >= options.minDistinctOrdered;
   // Values the baseline never had are also compared with their neighbours in the candidate.
   const byNeighbours = new Map<number | string, Cell>();
-  if (ordered) for (const cell of neighbourCells(candidate, column, options, false)) byNeighbours.set(cell.value, cell);
+  if (ordered) {
+    const unseen = (id: number): boolean => baseIdOf(index.values[id]) < 0;
+    for (const cell of neighbourCells(candidate, column, options, { intervals: false, only: unseen })) byNeighbours.set(cell.value, cell);
+  }
   for (let id = 0; id < index.values.length; id++) {
     const counts = classCountsOf(id);
     if (Math.max(...counts) < options.minCount) continue;
@@ -329,19 +332,32 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
  * of a roundness level is estimated from the column itself (the median count-to-neighbours ratio
  * of the other values at that level); a value finer than every common level of the column (an
  * off-grid amount such as 123456 among multiples of 10000) is expected about half a row.
+ * `only`: the values to test (all by default; against a baseline, only those it never had).
  */
-function neighbourCells(candidate: Dataset, column: number, options: SpikeOptions, intervals = true): Cell[] {
+function neighbourCells(
+  candidate: Dataset,
+  column: number,
+  options: SpikeOptions,
+  { intervals = true, only = null }: { intervals?: boolean; only?: ((id: number) => boolean) | null } = {},
+): Cell[] {
   const index = candidate.indexes.valueIndex(column);
   if (!index.numeric || index.values.length < options.minDistinctOrdered) return [];
   const values = index.values as Float64Array;
   const k = candidate.schema.label!.classes.length;
   const classCounts = index.classCounts!;
-  const heaping = heapingModel(values, index.counts, index.present, options.neighbours);
-  const cells: Cell[] = [];
-  const ids = index.ids;
+  const tested: number[] = [];
   for (let id = 0; id < values.length; id++) {
+    if (only && !only(id)) continue;
+    let most = 0;
+    for (let t = 0; t < k; t++) most = Math.max(most, classCounts[id * k + t]);
+    if (most >= options.minCount) tested.push(id);
+  }
+  const cells: Cell[] = [];
+  if (tested.length === 0 && !intervals) return cells;
+  const heaping = heapingModel(values, index.counts, index.present, options.neighbours);
+  const ids = index.ids;
+  for (const id of tested) {
     const counts = Array.from(classCounts.subarray(id * k, id * k + k));
-    if (Math.max(...counts) < options.minCount) continue;
     const neighbourIds = rankNeighbours(id, values.length, options.neighbours);
     const offsets = neighbourIds.map((nid) => nid - id);
     const factor = heaping.factorFor(id);
