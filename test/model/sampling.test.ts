@@ -1,0 +1,31 @@
+// Content order (src/model/sampling.ts) is the order of its definition: seeded rank, then the
+// row's content key, then its position; the fast packed sort must give exactly that order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { contentOrder, contentSample } from '../../src/model/sampling.js';
+import { finalMix32 } from '../../src/util/search.js';
+import { Random } from '../../src/util/random.js';
+
+/** The definition, as a comparator sort (the seeded rank is computed the same way). */
+function referenceOrder(rows: number[], keys: Float64Array, seed: number): number[] {
+  const rank = (key: number) => finalMix32(Math.imul((key % 4294967296) ^ seed, 0x85ebca6b) ^ Math.imul(Math.floor(key / 4294967296) + seed, 0xc2b2ae35));
+  return rows.slice().sort((a, b) => rank(keys[a]) - rank(keys[b]) || keys[a] - keys[b] || a - b);
+}
+
+test('content order equals the comparator definition, with many identical rows and rows in any order', () => {
+  const random = new Random(11);
+  for (const n of [1, 2, 50, 5000]) {
+    // Few distinct keys: most rows are identical to others (equal ranks, ordered by position).
+    const keys = Float64Array.from({ length: n }, () => random.int(Math.max(1, n >> 3)) * 2654435761 + 17);
+    const rows = random.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, Math.ceil(n * 0.8));
+    for (const seed of [0, 42, 0x7fffffff]) assert.deepEqual(Array.from(contentOrder(rows, keys, seed)), referenceOrder(rows, keys, seed), `n=${n} seed=${seed}`);
+  }
+});
+
+test('a content sample is the first rows of that order, in ascending row order', () => {
+  const random = new Random(3);
+  const keys = Float64Array.from({ length: 1000 }, () => random.next() * 2 ** 52);
+  const rows = Array.from({ length: 1000 }, (_, i) => i);
+  const expected = referenceOrder(rows, keys, 5).slice(0, 100).sort((a, b) => a - b);
+  assert.deepEqual(Array.from(contentSample(rows, 100, keys, 5)), expected);
+});
