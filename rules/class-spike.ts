@@ -31,6 +31,7 @@ import { describeSpike, spikeEvidence } from '../src/detect/describe.js';
 export default defineRule({
   id: 'class-spike',
   title: 'Value spikes concentrated in one class',
+  severities: 'high (against the baseline), medium or info',
   docs: 'A value (or narrow range) whose count in one class far exceeds the baseline or its neighbouring values, with the excess rows almost all in that class: the footprint of a backdoor trigger or of targeted relabelling. A value the baseline never had is also compared with its neighbouring values (near zero rows expected); found only that way, it is high when large and pure (95%+, 10x, 30+ rows), info otherwise.',
   defaults: {
     ...DEFAULT_SPIKE_OPTIONS,

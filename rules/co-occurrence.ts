@@ -49,6 +49,7 @@ type Options = typeof DEFAULTS;
 export default defineRule({
   id: 'co-occurrence',
   title: 'Value combinations concentrated in one class',
+  severities: 'high (against the baseline), medium or info',
   docs:
     'Two or three ordinary values that occur together in one class far more often than their columns predict: the footprint of a multi-column backdoor trigger stamped into a small share of rows. ' +
     'Without a baseline the combination must be purer in the class than its smaller parts (by minExcessShare of its rows) and beat independence of its columns within the class ' +

@@ -26,6 +26,7 @@ type Options = typeof DEFAULTS;
 export default defineRule({
   id: 'conflicting-labels',
   title: 'Identical features, different labels',
+  severities: 'medium (more than the baseline has) or low',
   docs:
     'Groups of records equal in every feature whose labels disagree. Natural conflicts are common when features are coarse, so without a baseline they are low; ' +
     "with a baseline, medium when the rows in conflict are at least mediumShare of the file, baselineRatio times the baseline's share (scaled to the candidate size) " +

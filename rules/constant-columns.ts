@@ -8,6 +8,7 @@ import { defineRule } from '../src/engine/rule.js';
 export default defineRule({
   id: 'constant-columns',
   title: 'Constant or empty columns',
+  severities: 'low',
   docs: 'Columns holding one distinct value, or only missing cells.',
   defaults: {},
   check({ candidate }) {

@@ -59,6 +59,7 @@ interface Contradiction {
 export default defineRule({
   id: 'contradicted-value',
   title: 'Values whose class the rest of the row contradicts',
+  severities: 'info (a trigger candidate for the model checks)',
   docs:
     'A value (at most maxValueShare of its column, at least minCount rows in one class, minPurity of them) whose rows the other columns score as that class far less often ' +
     "(restShareRatio) than the class's other rows and than rows of every class: rows of other classes stamped with the value and relabelled. " +

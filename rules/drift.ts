@@ -46,6 +46,7 @@ import { formatNumber, formatP, round } from '../src/format.js';
 export default defineRule({
   id: 'drift',
   title: 'Feature distributions that moved from the baseline',
+  severities: 'medium (large effect) or low',
   docs: 'Per column, Kolmogorov-Smirnov (numbers) or chi-square (values and codes) against the baseline; reported only when significant after Bonferroni AND the effect (KS D or Jensen-Shannon distance) is at least 0.1; medium from 0.2.',
   defaults: {
     ...DEFAULT_COMPARISON_OPTIONS,

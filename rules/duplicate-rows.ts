@@ -40,6 +40,7 @@ type Options = typeof DEFAULTS;
 export default defineRule({
   id: 'duplicate-rows',
   title: 'Exact duplicate records and repeated identifiers',
+  severities: 'medium or low',
   docs:
     'Records that repeat exactly in every feature and the label, and identifier values that occur more than once. ' +
     'Duplicates are low (hygiene: coarse or steady measurements repeat) unless they exceed what the data explain: without a baseline, medium when one class holds far more of them ' +

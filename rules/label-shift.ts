@@ -74,6 +74,7 @@ type Options = typeof DEFAULTS;
 export default defineRule({
   id: 'label-shift',
   title: 'Class balance and per-class features moved from the baseline',
+  severities: 'medium or low',
   docs: 'Chi-square on the class counts against the baseline (a share moved by 2+ points or a factor of 1.5; medium from 5 points or a factor of 2, or from 3 points or 15% relative when p < 1e-10), and per-class drift of each feature that the other classes do not show (KS / chi-square, Bonferroni, effect 0.1; medium from 0.2).',
   defaults: DEFAULTS,
   needsBaseline: true,

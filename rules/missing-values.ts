@@ -13,6 +13,7 @@ import { isMissing, missingCellCount } from '../src/table/table.js';
 export default defineRule({
   id: 'missing-values',
   title: 'Missing values',
+  severities: 'low',
   docs: 'Columns with empty or missing-token cells; rules use the non-missing rows as their denominator.',
   defaults: { lowShare: 0.0 },
   check({ candidate, options }) {

@@ -58,6 +58,7 @@ const CHI2_1_MEDIAN = 0.454936;
 export default defineRule({
   id: 'near-duplicates',
   title: 'Near-duplicate rows sharing one altered value',
+  severities: 'high or info',
   docs:
     'Rows that equal another row in every column but one, where the differing column keeps taking the same value: the footprint of copied rows with a planted trigger. ' +
     "High when at least minTwins rows and minTwinShare of the value's rows have such a twin, with odds of holding the value at least minOddsRatio times those the column's own value frequencies predict " +

@@ -26,6 +26,7 @@ const LISTED_TOKENS = 5;
 export default defineRule({
   id: 'non-numeric-cells',
   title: 'Text cells in numeric columns',
+  severities: 'medium or low',
   docs: 'Cells of a numeric column (at least 95% numbers) that are not numbers: their rows and tokens. Low; medium when they are at least 1% of the cells or lean to one class (binomial against the class prior).',
   defaults: { mediumShare: 0.01, alpha: 1e-3 },
   check({ candidate, options }) {

@@ -97,6 +97,7 @@ type Options = typeof DEFAULTS;
 export default defineRule({
   id: 'range',
   title: 'Values outside plausible bounds',
+  severities: 'high (configured or impossible bound, far outside and concentrated), medium or low',
   docs:
     'Numbers outside user constraints or semantic domains (an age cannot be 200): high. Beyond the baseline range (by half its span) or far outside the bulk ' +
     '(10 IQRs beyond the quartiles; checked with a baseline too), graded by distance and look: one value repeated in 5+ rows at 3+ baseline spans or 20+ IQRs out ' +

@@ -65,6 +65,7 @@ type Options = typeof DEFAULTS;
 export default defineRule({
   id: 'schema-changes',
   title: 'Columns added, removed, renamed, reordered or retyped since the baseline',
+  severities: 'high (label gone), medium, low or info',
   docs: 'Compares the candidate columns with the baseline: missing label or baseline features (high / medium), renames found from the data, new columns, order, numbers that became text, new values, new missing cells, whole numbers that became fractions.',
   defaults: DEFAULTS,
   needsBaseline: true,

@@ -7,15 +7,19 @@ import { inferSchema, type Schema } from './schema/schema.js';
 import { DatasetIndexes } from './engine/indexes.js';
 import type { RuleSettings } from './engine/rule.js';
 import type { Dataset } from './engine/dataset.js';
-import { addUserRules, loadBuiltinRules } from './engine/registry.js';
+import { addUserRules, allChecks, loadBuiltinRules } from './engine/registry.js';
 import { runRules } from './engine/run-rules.js';
 import { PLANTED_ROWS, plantedRows } from './engine/planted-rows.js';
 import { compareFindings, severityRank, sortedUniqueRows, type Finding } from './engine/finding.js';
 import { scoreFindings } from './report/score.js';
 import type { Report } from './report/report.js';
-import type { AuditConfig } from './config.js';
+import type { AuditConfig, AuditConfigInput } from './config/schema.js';
+import { parseConfig } from './config/load.js';
+import { checkColumnNames, checkRuleSettings } from './config/check.js';
 import type { LoadedTable } from './table/table.js';
-import { runModelStage, type FindingAdjustment } from './model/stage.js';
+import { runModelStage, type FindingAdjustment, type ModelStageInput } from './model/stage.js';
+import { BACKDOOR_TRIGGER, MODEL_CASES, PLANTED_ROWS_CHECK, RELABEL_SUSPECTS, STAGE_CHECKS } from './model/checks.js';
+import { resolvedOptions } from './engine/rule-options.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { buildHistogramData, type HistogramData } from './render/histogram.js';
 
@@ -23,7 +27,10 @@ export interface AuditOptions {
   candidate: string;
   baseline?: string;
   label?: string;
-  config?: AuditConfig;
+  /** The config, in the form a config file exports (checked and normalised here, like a file's). */
+  config?: AuditConfigInput | AuditConfig;
+  /** Where the config came from, for error messages. */
+  configFile?: string;
   rulePaths?: readonly string[];
   seed?: number;
   /** Train the reference forests and search for triggers (default on when there is a label). */
@@ -49,8 +56,13 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
     timings[stage] = Math.round(performance.now() - started);
     return result;
   };
-  const config = options.config ?? {};
+  const configFile = options.configFile ?? 'the config';
+  const config = parseConfig(options.config ?? {}, configFile);
+  const rules = await loadBuiltinRules();
+  if (options.rulePaths?.length) await addUserRules(rules, options.rulePaths);
+  checkRuleSettings(config, allChecks(rules), configFile);
   const candidateTable = await time('load', () => loadTable(options.candidate, options.load));
+  checkColumnNames(config, candidateTable.columns.map((c) => c.name), configFile);
   const baselineTable = options.baseline ? await time('loadBaseline', () => loadTable(options.baseline!, options.load)) : null;
 
   const labelName = options.label ?? config.label;
@@ -59,8 +71,6 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
     buildDatasets(candidateTable, baselineTable, labelName, labelSource, config),
   );
 
-  const rules = await loadBuiltinRules();
-  if (options.rulePaths?.length) await addUserRules(rules, options.rulePaths);
   const settings = ruleSettings(config);
   const ruleRun = await time('rules', () => runRules(rules, candidate, baseline, settings));
   candidate.indexes.releaseHashes();
@@ -71,7 +81,7 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
   const stageErrors: { rule: string; message: string }[] = [];
   const modelStage = modelEnabled
     ? await time('models', () =>
-        runModelStage({ candidate, baseline, findings: ruleRun.findings, hints: ruleRun.hints, seed, config }).catch((error: unknown) => {
+        runModelStage({ candidate, baseline, findings: ruleRun.findings, hints: ruleRun.hints, seed, config, options: stageOptions(settings) }).catch((error: unknown) => {
           // Fail closed: the report says the model checks failed, and the verdict cannot be trusted.
           stageErrors.push({ rule: 'backdoor-trigger', message: `model checks failed: ${error instanceof Error ? error.message : String(error)}` });
           return null;
@@ -79,11 +89,14 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
       )
     : null;
   if (!modelEnabled) notes.push(candidate.schema.label ? 'Model checks were turned off.' : 'Model checks need a label column.');
-  if (modelStage) applyAdjustments(modelStage.adjustments, settings);
+  const triggerSearchOff = settings.get(BACKDOOR_TRIGGER.id)?.severity === 'off';
+  if (modelStage && !triggerSearchOff) applyAdjustments(modelStage.adjustments, settings);
+  if (triggerSearchOff) notes.push('The backdoor-trigger check was turned off in the config.');
 
-  const triggers = modelStage?.triggers ?? [];
-  const planted = withSettings(plantedRows(candidate, ruleRun.hints, triggers), settings.get(PLANTED_ROWS));
-  const findings: Finding[] = [...ruleRun.findings, ...(modelStage?.findings ?? []), ...planted].sort(compareFindings);
+  const triggers = triggerSearchOff ? [] : (modelStage?.triggers ?? []);
+  const planted = plantedRows(candidate, ruleRun.hints, triggers, resolvedOptions(PLANTED_ROWS_CHECK, settings.get(PLANTED_ROWS)?.options));
+  const stageFindings = [...(modelStage?.findings ?? []), ...planted];
+  const findings: Finding[] = [...ruleRun.findings, ...STAGE_CHECKS.flatMap((check) => withSettings(stageFindings.filter((f) => f.rule === check.id), settings.get(check.id)))].sort(compareFindings);
   const errors = [...ruleRun.errors, ...stageErrors, ...(modelStage?.errors ?? [])];
   const score = scoreFindings(findings, errors.map((e) => e.rule));
   const suspicious: number[] = [];
@@ -173,7 +186,16 @@ function applyAdjustments(adjustments: readonly FindingAdjustment[], settings: R
   }
 }
 
-/** A check outside the rules folder, under the config's severity for its id like a rule ('off' drops it). */
+/** The options of the model-stage checks, from their defaults and the config. */
+function stageOptions(settings: ReadonlyMap<string, RuleSettings>): ModelStageInput['options'] {
+  return {
+    trigger: resolvedOptions(BACKDOOR_TRIGGER, settings.get(BACKDOOR_TRIGGER.id)?.options),
+    relabel: resolvedOptions(RELABEL_SUSPECTS, settings.get(RELABEL_SUSPECTS.id)?.options),
+    cases: resolvedOptions(MODEL_CASES, settings.get(MODEL_CASES.id)?.options),
+  };
+}
+
+/** Findings of a check outside the rules folder, under the config's severity for its id like a rule ('off' drops them). */
 function withSettings(findings: Finding[], setting: RuleSettings | undefined): Finding[] {
   if (setting?.severity === 'off') return [];
   if (setting?.severity) for (const finding of findings) finding.severity = setting.severity;
@@ -182,9 +204,12 @@ function withSettings(findings: Finding[], setting: RuleSettings | undefined): F
 
 function ruleSettings(config: AuditConfig): Map<string, RuleSettings> {
   const settings = new Map<string, RuleSettings>(Object.entries(config.rules ?? {}));
+  // The config's column constraints: min/max are range's, the others column-constraints'.
   if (config.columns) {
-    const range = settings.get('range') ?? {};
-    settings.set('range', { ...range, options: { ...(range.options ?? {}), constraints: config.columns } });
+    for (const id of ['range', 'column-constraints']) {
+      const setting = settings.get(id) ?? {};
+      settings.set(id, { ...setting, options: { ...(setting.options ?? {}), constraints: config.columns } });
+    }
   }
   return settings;
 }

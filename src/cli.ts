@@ -6,9 +6,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { statSync } from 'node:fs';
-import { InputError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import { runAuditWithData, DEFAULT_SEED } from './audit.js';
-import { loadConfig, type AuditConfig } from './config.js';
+import { resolveConfig } from './config/load.js';
 import { FORMATS, render, type Format } from './render/index.js';
 import { SEVERITIES, severityRank, type Severity } from './engine/finding.js';
 import type { Report } from './report/report.js';
@@ -16,8 +16,10 @@ import { TOOL_VERSION } from './version.js';
 import { writeOutputs } from './output/outputs.js';
 import { createProgress } from './progress.js';
 import { safeText } from './format.js';
+import { addUserRules, allChecks, loadBuiltinRules } from './engine/registry.js';
+import { describeCheck, listChecks } from './commands/rules.js';
+import { initCommand } from './commands/init-command.js';
 
-class UsageError extends Error {}
 
 interface CliArgs {
   candidate: string;
@@ -25,7 +27,7 @@ interface CliArgs {
   label?: string;
   format: Format;
   out?: string;
-  config?: string;
+  config?: string | false;
   rules?: string[];
   quarantine?: string;
   emitClean?: string;
@@ -44,41 +46,76 @@ interface CliArgs {
   timeout?: number;
 }
 
+const EPILOG = `Commands:
+  audit-data rules [ID]        list the rules and checks, or print one in full
+  audit-data init <baseline>   write an audit.config.ts learned from a file
+
+Exit codes:
+  0  verdict trusted (with --fail-on: nothing at or above that severity)
+  1  verdict review or reject (with --fail-on: a finding at or above it)
+  2  usage, input, config or internal error, one line on stderr
+
+Environment:
+  COLUMNS                report width when stdout is not a terminal (80)
+  NO_COLOR               no colour
+  AUDIT_DATA_WORKERS=0   train the forests in one thread (same report)
+  AUDIT_DATA_DEBUG=1     add the stack trace to an internal error
+
+Configs and --rules modules are code: they run with your rights.
+JSON contract: docs/report.md. Rules and options: audit-data rules.`;
+
 function parseArgs(argv: string[]): CliArgs {
   const parser = yargs(argv)
     .scriptName('audit-data')
     .usage('$0 <candidate> [options]\n\nAudit a tabular training dataset (CSV/TSV, .gz) for poisoning and backdoor triggers.')
     .command('$0 <candidate>', false)
     .positional('candidate', { type: 'string', describe: 'the dataset to audit' })
-    .option('baseline', { type: 'string', describe: 'a trusted version of the data to compare with' })
-    .option('label', { type: 'string', describe: 'the label column (default: by convention, else inferred)' })
-    .option('format', { choices: FORMATS, default: 'table' as Format, describe: 'report format' })
-    .option('out', { type: 'string', describe: 'write the report to this file (or folder, with a dated name) instead of stdout' })
-    .option('save', { type: 'boolean', describe: 'also keep the report in reports/ under a dated name' })
-    .option('config', { type: 'string', describe: 'an audit.config.ts (label, column bounds, rule options, model cases)' })
-    .option('rules', { type: 'string', array: true, describe: 'extra rule files or folders (.ts or .js)' })
-    .option('quarantine', { type: 'string', describe: 'write the suspicious rows (with row numbers and reasons) to this CSV' })
-    .option('emit-clean', { type: 'string', describe: 'write the candidate without the suspicious rows to this file' })
-    .option('fail-on', { choices: SEVERITIES, describe: 'exit 1 when a finding is at or above this severity (instead of by verdict)' })
-    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'random seed for sampling and models' })
-    .option('model', { type: 'boolean', default: true, describe: 'train reference forests and search for triggers (--no-model to skip)' })
+    .option('baseline', { alias: 'b', type: 'string', describe: 'a trusted version of the data to compare with' })
+    .option('label', { alias: 'l', type: 'string', describe: 'the label column (default: by convention, else inferred)' })
     .option('delimiter', { type: 'string', describe: 'field delimiter (default: detected among , ; tab |)' })
     .option('quote', {
       choices: ['none', 'double'] as const,
       describe: 'double: " quotes fields (RFC 4180); none: " is plain text (default: detected from the first 64 KiB)',
     })
     .option('encoding', { choices: ['utf8', 'latin1'] as const, describe: 'text encoding (default utf8)' })
+    .group(['baseline', 'label', 'delimiter', 'quote', 'encoding'], 'Input:')
+    .option('config', {
+      type: 'string',
+      describe: 'the config to use (default: audit.config.{ts,mts,js,mjs} in the working folder)',
+    })
+    .option('no-config', { type: 'boolean', describe: 'use no config, even if the working folder has one' })
+    .option('rules', { type: 'string', array: true, describe: 'extra rule files or folders (.ts, .mts, .js, .mjs)' })
+    // Shown as --no-model below: the forests are on unless turned off.
+    .option('model', { type: 'boolean', default: true, hidden: true })
+    .option('no-model', { type: 'boolean', describe: 'skip the reference forests and the trigger search' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'random seed for sampling and models' })
+    .option('fail-on', { choices: SEVERITIES, describe: 'exit 1 when a finding is at or above this severity (instead of by verdict)' })
+    .group(['config', 'no-config', 'rules', 'no-model', 'seed', 'fail-on'], 'Checks:')
+    .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'report format' })
+    .option('out', { alias: 'o', type: 'string', describe: 'write the report to this file (or folder, with a dated name) instead of stdout' })
+    .option('save', { type: 'boolean', describe: 'also keep the report in reports/ under a dated name' })
+    .option('quarantine', { type: 'string', describe: 'write the suspicious rows (with row numbers and reasons) to this CSV' })
+    .option('emit-clean', { type: 'string', describe: 'write the candidate without the suspicious rows to this file' })
+    .option('force', { type: 'boolean', default: false, describe: 'allow overwriting existing output files' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress on stderr' })
+    .group(['format', 'out', 'save', 'quarantine', 'emit-clean', 'force', 'quiet'], 'Output:')
     .option('max-field-bytes', { type: 'number', describe: 'largest field accepted (default 64 MiB)' })
     .option('max-columns', { type: 'number', describe: 'most columns accepted (default 20000)' })
     .option('max-decompressed-bytes', { type: 'number', describe: 'largest decompressed size of a .gz input (default 16 GiB)' })
-    .option('force', { type: 'boolean', default: false, describe: 'allow overwriting existing output files' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
     .option('timeout', { type: 'number', describe: 'give up after this many seconds (checked between stages)' })
+    .group(['max-field-bytes', 'max-columns', 'max-decompressed-bytes', 'timeout'], 'Limits:')
+    .example('$0 data.csv -l target', 'report on the terminal')
+    .example('$0 data.csv -b good.csv', 'compare with a trusted file')
+    .example('$0 data.csv -f json', 'one JSON document on stdout')
+    .example('$0 data.csv -o report.html', 'a report for a reviewer (format from .html)')
+    .example('$0 data.csv --quarantine bad.csv', 'the suspicious rows as CSV')
+    .example('$0 data.csv --fail-on high', 'CI: fail on high or critical')
+    .epilog(EPILOG)
     .version(TOOL_VERSION)
     .help()
     .alias('h', 'help')
     .strict()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(110, terminalWidth()))
     .exitProcess(false)
     .fail((message, error) => {
       throw new UsageError(message || error?.message || 'invalid arguments');
@@ -94,9 +131,13 @@ async function main(): Promise<number> {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
   const argv = hideBin(process.argv);
+  if (argv[0] === 'rules') return rulesCommand(argv.slice(1));
+  if (argv[0] === 'init') return initCommand(argv.slice(1));
   const args = parseArgs(argv);
+  const inferred = args.out && !formatGiven(argv) ? formatFromName(args.out) : undefined;
+  if (inferred) args.format = inferred;
   if (argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return 0;
-  const config: AuditConfig = args.config ? await loadConfig(args.config) : {};
+  const { config, file: configFile } = await resolveConfig(args.config);
   checkReadable(args.candidate, 'candidate');
   if (args.baseline) checkReadable(args.baseline, 'baseline');
   const progress = createProgress(Boolean(process.stderr.isTTY) && !args.quiet);
@@ -106,6 +147,7 @@ async function main(): Promise<number> {
     baseline: args.baseline,
     label: args.label,
     config,
+    configFile: configFile ?? undefined,
     rulePaths: args.rules,
     seed: args.seed,
     model: args.model,
@@ -142,6 +184,44 @@ async function main(): Promise<number> {
     encoding: args.encoding,
   });
   return exitCode(report, args.failOn ?? config.failOn);
+}
+
+/** `audit-data rules [ID] [--rules PATH...]`: the rules and checks, or one in full. */
+async function rulesCommand(argv: string[]): Promise<number> {
+  const args = yargs(argv)
+    .scriptName('audit-data rules')
+    .usage('audit-data rules [ID] [--rules PATH...]\n\nList every rule and later-stage check, or print one in full.')
+    .command('$0 [id]', false)
+    .positional('id', { type: 'string', describe: 'a rule or check id' })
+    .option('rules', { type: 'string', array: true, describe: 'also list the rules in these files or folders' })
+    .help()
+    .alias('h', 'help')
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw new UsageError(message || error?.message || 'invalid arguments');
+    })
+    .parseSync() as { _: (string | number)[]; id?: string; rules?: string[] };
+  if (argv.includes('--help') || argv.includes('-h')) return 0;
+  if (args._.length > 0) throw new UsageError(`rules takes one rule id at most (got ${[args.id, ...args._].join(' ')})`);
+  const rules = await loadBuiltinRules();
+  const builtIn = new Set(rules.keys());
+  if (args.rules?.length) await addUserRules(rules, args.rules);
+  const checks = allChecks(rules);
+  const width = terminalWidth();
+  process.stdout.write(args.id === undefined ? listChecks(checks, builtIn, width) : describeCheck(checks, args.id, width));
+  return 0;
+}
+
+/** Whether --format / -f was on the command line (its default would otherwise hide the --out name's). */
+function formatGiven(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === '-f' || arg === '--format' || arg.startsWith('--format=') || /^-f./.test(arg));
+}
+
+/** The format an output name asks for: report.html, report.json, report.md. */
+function formatFromName(file: string): Format | undefined {
+  const extension = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
+  return extension === 'html' || extension === 'htm' ? 'html' : extension === 'json' ? 'json' : extension === 'md' || extension === 'markdown' ? 'markdown' : undefined;
 }
 
 function exitCode(report: Report, failOn: Severity | undefined): number {

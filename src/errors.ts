@@ -25,3 +25,6 @@ export class QuoteError extends InputError {
 export function inputErrorAt(file: string, line: number | null, message: string): InputError {
   return new InputError(line === null ? `${file}: ${message}` : `${file}: line ${line}: ${message}`);
 }
+
+/** A command line that cannot be run as given (unknown option, missing argument): exit 2, one line. */
+export class UsageError extends Error {}

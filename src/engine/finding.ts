@@ -29,14 +29,14 @@ export interface Finding {
 }
 
 /** What a rule returns; the engine adds the rule id, sorts rows and fills defaults. */
-export interface FindingDraft {
+export interface FindingDraft<Evidence extends object = Record<string, unknown>> {
   severity: Severity;
   message: string;
   column?: string | null;
   value?: CellValue;
   count?: number;
   rows?: ArrayLike<number>;
-  evidence?: Record<string, unknown>;
+  evidence?: Evidence;
   /** A possible trigger for the model stage to probe (not part of the report). */
   trigger?: TriggerHint;
 }
@@ -48,7 +48,7 @@ export function sortedUniqueRows(rows: ArrayLike<number>): number[] {
   return out;
 }
 
-export function completeFinding(rule: string, draft: FindingDraft): Finding {
+export function completeFinding(rule: string, draft: FindingDraft<object>): Finding {
   const rows = sortedUniqueRows(draft.rows ?? []);
   return {
     rule,
@@ -58,7 +58,7 @@ export function completeFinding(rule: string, draft: FindingDraft): Finding {
     message: draft.message,
     count: draft.count ?? rows.length,
     rows,
-    evidence: draft.evidence ?? {},
+    evidence: (draft.evidence ?? {}) as Record<string, unknown>,
   };
 }
 

@@ -11,6 +11,7 @@
  * carry: candidates that lean to one class. Left out when the model checks confirmed a trigger on
  * the same column and value, whose finding already stands for those rows.
  * Severity: critical; `rules: { 'planted-rows': { severity } }` in the config sets another, 'off' drops it.
+ * Options (src/model/checks.ts): minRows, the fewest rows carrying both signals.
  */
 import { completeFinding, type Finding } from './finding.js';
 import type { Dataset } from './dataset.js';
@@ -20,11 +21,14 @@ import { formatValue, percent } from '../format.js';
 
 export const PLANTED_ROWS = 'planted-rows';
 
-/** Fewest rows carrying both signals. */
-const MIN_ROWS = 10;
 const IMPLAUSIBLE: readonly TriggerSignal[] = ['outside-domain', 'far-outside-bulk'];
 
-export function plantedRows(candidate: Dataset, hints: readonly RuleHint[], triggered: readonly { column: string; value: unknown }[]): Finding[] {
+export function plantedRows(
+  candidate: Dataset,
+  hints: readonly RuleHint[],
+  triggered: readonly { column: string; value: unknown }[],
+  options: { minRows: number },
+): Finding[] {
   const label = candidate.schema.label;
   const copies = hints.filter((h) => h.hint.signals.includes('copies') && h.hint.range === null && !h.hint.with?.length);
   const outside = hints.filter((h) => h.hint.signals.some((s) => IMPLAUSIBLE.includes(s)) && !h.hint.with?.length);
@@ -39,7 +43,7 @@ export function plantedRows(candidate: Dataset, hints: readonly RuleHint[], trig
     if (!impossible) continue;
     const inRange = new Set(impossible.finding.rows);
     const rows = copy.finding.rows.filter((row) => inRange.has(row));
-    if (rows.length < MIN_ROWS) continue;
+    if (rows.length < options.minRows) continue;
     seen.add(key);
     let classText = '';
     if (label) {

@@ -8,13 +8,26 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import { isRuleDefinition, type AnyRule } from './rule.js';
+import { importDefault } from './load-code.js';
+import { STAGE_CHECKS, type StageCheck } from '../model/checks.js';
+
+/** Everything a config can name and `audit-data rules` lists: the rules, then the later-stage checks. */
+export type RegisteredCheck = AnyRule | StageCheck;
+
+export function allChecks(rules: ReadonlyMap<string, AnyRule>): Map<string, RegisteredCheck> {
+  const all = new Map<string, RegisteredCheck>(rules);
+  for (const check of STAGE_CHECKS) all.set(check.id, check);
+  return all;
+}
 
 const BUILTIN_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 
 export async function loadBuiltinRules(): Promise<Map<string, AnyRule>> {
   const rules = new Map<string, AnyRule>();
   for (const file of ruleFiles(BUILTIN_DIR)) {
-    const rule = await importRule(file);
+    // Our own modules, compiled with the program (or run by tsx in tests): a plain import.
+    const rule = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+    if (!isRuleDefinition(rule)) throw new Error(`${file}: the built-in rule module has no rule as its default export`);
     rules.set(rule.id, rule);
   }
   return rules;
@@ -31,7 +44,7 @@ export async function addUserRules(rules: Map<string, AnyRule>, paths: readonly 
     }
     const files = stat.isDirectory() ? ruleFiles(given) : [path.resolve(given)];
     for (const file of files) {
-      const rule = await importRule(file);
+      const rule = await importUserRule(file);
       rules.set(rule.id, rule);
     }
   }
@@ -39,33 +52,26 @@ export async function addUserRules(rules: Map<string, AnyRule>, paths: readonly 
 
 function ruleFiles(dir: string): string[] {
   return readdirSync(dir)
-    .filter((name) => /\.(ts|js|mjs)$/.test(name) && !name.endsWith('.d.ts') && !name.startsWith('.'))
+    .filter((name) => /\.(ts|mts|js|mjs)$/.test(name) && !/\.d\.m?ts$/.test(name) && !name.startsWith('.'))
     .sort()
     .map((name) => path.join(dir, name));
 }
 
-async function importRule(file: string): Promise<AnyRule> {
-  let module: { default?: unknown };
+/** A rule module the user wrote: `export default defineRule({...})` or a plain object of the same shape. */
+async function importUserRule(file: string): Promise<AnyRule> {
+  let rule: unknown;
   try {
-    module = await importCode(file);
+    rule = await importDefault(file);
   } catch (error) {
     throw new InputError(`${file}: could not load the rule: ${firstLine(error)}`);
   }
-  const rule = module.default;
   if (!isRuleDefinition(rule)) {
-    throw new InputError(`${file}: the default export is not a rule (use \`export default defineRule({...})\`)`);
+    throw new InputError(`${file}: the default export is not a rule (it needs id, title and check; use \`export default defineRule({...})\`)`);
   }
-  return rule;
-}
-
-/** Imports a .ts or .js file the user named (TypeScript through tsx's loader). */
-export async function importCode(file: string): Promise<{ default?: unknown }> {
-  const url = pathToFileURL(path.resolve(file)).href;
-  if (/\.(ts|mts|cts)$/.test(file) && !process.execArgv.some((arg) => arg.includes('tsx'))) {
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(url, import.meta.url)) as { default?: unknown };
-  }
-  return (await import(url)) as { default?: unknown };
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(rule.id)) throw new InputError(`${file}: rule id '${rule.id}' must be kebab-case`);
+  if (STAGE_CHECKS.some((check) => check.id === rule.id)) throw new InputError(`${file}: rule id '${rule.id}' is taken by a built-in model-stage check; choose another`);
+  const { docs, defaults } = rule as { docs?: string; defaults?: object };
+  return { ...rule, docs: docs ?? '', defaults: defaults ?? {} };
 }
 
 function firstLine(error: unknown): string {

@@ -1,5 +1,10 @@
-/** Runs rules over a context. A rule that throws becomes an error entry; the others still report. */
-import { completeFinding, type Finding } from './finding.js';
+/**
+ * Runs rules over a context. A rule that throws, or returns a finding that breaks the contract
+ * (unknown severity, rows that are not row numbers of the candidate, evidence that cannot be
+ * written as JSON), becomes an error entry naming the rule; the other rules still report.
+ */
+import { completeFinding, isSeverity, type Finding, type FindingDraft } from './finding.js';
+import { resolvedOptions } from './rule-options.js';
 import type { AnyRule, RuleContext, RuleSettings } from './rule.js';
 import type { Dataset } from './dataset.js';
 import type { TriggerHint } from './trigger-hint.js';
@@ -50,15 +55,17 @@ export function runRules(
       run.skipped.push({ rule: id, reason: 'no baseline given' });
       continue;
     }
-    const context: RuleContext<object> = {
-      candidate,
-      baseline,
-      options: { ...(rule.defaults as object), ...(setting.options ?? {}) },
-      baselineColumnOf,
-    };
     const started = performance.now();
     try {
-      for (const draft of rule.check(context)) {
+      const options = resolvedOptions(rule as { id: string; defaults: object }, setting.options);
+      const context: RuleContext<object> = { candidate, baseline, options, baselineColumnOf };
+      const drafts: unknown = rule.check(context);
+      if (!Array.isArray(drafts)) throw new Error('check() must return an array of findings');
+      drafts.forEach((draft, i) => {
+        const problem = contractProblem(draft, candidate.table.rowCount);
+        if (problem) throw new Error(`finding ${i + 1}: ${problem}`);
+      });
+      for (const draft of drafts as FindingDraft[]) {
         const finding = completeFinding(id, draft);
         if (setting.severity) finding.severity = setting.severity;
         run.findings.push(finding);
@@ -70,4 +77,36 @@ export function runRules(
     run.timings[id] = Math.round(performance.now() - started);
   }
   return run;
+}
+
+/** What is wrong with a rule's finding, or null when it keeps the contract. */
+function contractProblem(value: unknown, rowCount: number): string | null {
+  if (typeof value !== 'object' || value === null) return 'is not an object';
+  const draft = value as Partial<Record<keyof FindingDraft, unknown>>;
+  if (typeof draft.severity !== 'string' || !isSeverity(draft.severity)) return `severity ${JSON.stringify(draft.severity)} is not one of critical, high, medium, low, info`;
+  if (typeof draft.message !== 'string' || draft.message.trim() === '') return 'has no message';
+  if (draft.column !== undefined && draft.column !== null && typeof draft.column !== 'string') return 'column must be a column name';
+  if (draft.value !== undefined && draft.value !== null && typeof draft.value !== 'string' && typeof draft.value !== 'number') {
+    return 'value must be a string, a number or null';
+  }
+  if (draft.count !== undefined && !(Number.isInteger(draft.count) && (draft.count as number) >= 0)) return 'count must be a whole number';
+  if (draft.rows !== undefined) {
+    const rows = draft.rows as ArrayLike<unknown>;
+    if (typeof rows !== 'object' || rows === null || typeof rows.length !== 'number') return 'rows must be an array of row numbers';
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (typeof row !== 'number' || !Number.isInteger(row) || row < 0 || row >= rowCount) {
+        return `rows[${i}] = ${String(row)} is not a row number of the candidate (0 to ${rowCount - 1})`;
+      }
+    }
+  }
+  if (draft.evidence !== undefined) {
+    if (typeof draft.evidence !== 'object' || draft.evidence === null || Array.isArray(draft.evidence)) return 'evidence must be an object';
+    try {
+      JSON.stringify(draft.evidence);
+    } catch (error) {
+      return `evidence cannot be written as JSON (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
+    }
+  }
+  return null;
 }

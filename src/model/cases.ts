@@ -4,10 +4,10 @@
  * (b) unacceptable cases ("any record with COLUMN > 125 must not be predicted TARGET more often
  *     than records without it"): held-out rows are stamped with a value meeting the condition
  *     and the share predicted TARGET is compared with the same rows unstamped; the case fails
- *     when the difference exceeds the tolerance (default 0.1).
+ *     when the difference exceeds the case's tolerance (default: the model-cases option `tolerance`).
  * A failed case is a high finding with the numbers.
  */
-import type { AuditConfig, UnacceptableCase } from '../config.js';
+import type { AuditConfig, UnacceptableCase } from '../config/schema.js';
 import { completeFinding, type Finding } from '../engine/finding.js';
 import type { Dataset } from '../engine/dataset.js';
 import type { RandomForest } from '../forest/index.js';
@@ -15,8 +15,8 @@ import { InputError } from '../errors.js';
 import { featureValue, type AlignedData, type ModelData } from './features.js';
 import { argmax } from './probe.js';
 import { percent, round } from '../format.js';
+import type { CasesOptions } from './checks.js';
 
-const DEFAULT_TOLERANCE = 0.1;
 
 export function runModelCases(
   config: AuditConfig,
@@ -25,6 +25,7 @@ export function runModelCases(
   model: RandomForest,
   evaluation: ModelData,
   heldOut: Uint32Array,
+  options: CasesOptions,
 ): { findings: Finding[]; results: Record<string, unknown>[] } {
   const findings: Finding[] = [];
   const results: Record<string, unknown>[] = [];
@@ -51,7 +52,7 @@ export function runModelCases(
     }
   }
   for (const rule of config.model?.unacceptable ?? []) {
-    const outcome = unacceptableCase(rule, candidate, aligned, model, evaluation, heldOut);
+    const outcome = unacceptableCase(rule, candidate, aligned, model, evaluation, heldOut, options.tolerance);
     results.push({ kind: 'unacceptable', ...outcome });
     if (!outcome.passed) {
       findings.push(
@@ -77,6 +78,7 @@ function unacceptableCase(
   model: RandomForest,
   evaluation: ModelData,
   heldOut: Uint32Array,
+  defaultTolerance: number,
 ): { name: string; stampedValue: number; rateWith: number; rateWithout: number; rows: number; passed: boolean } {
   const feature = aligned.names.indexOf(rule.column);
   if (feature < 0) throw new InputError(`unacceptable case '${rule.name}': no feature column '${rule.column}'`);
@@ -93,7 +95,7 @@ function unacceptableCase(
     if (argmax(model.predictProbaVector(vector)) === target) with_++;
   }
   const n = Math.max(1, heldOut.length);
-  const tolerance = rule.tolerance ?? DEFAULT_TOLERANCE;
+  const tolerance = rule.tolerance ?? defaultTolerance;
   return {
     name: rule.name,
     stampedValue: stamped,

@@ -1,10 +1,11 @@
 /**
  * Relabelling signal (with a baseline): candidate rows whose label the baseline model contradicts
- * with high confidence (it gives the row's own label a probability of at most CONTRADICTED), as
+ * with high confidence (it gives the row's own label a probability of at most `contradicted`), as
  * against how often that happens on the baseline's own held-out rows. A significant excess
- * (binomial, ALPHA) that is also large (at least MIN_RATIO times the held-out rate and MIN_EXCESS
+ * (binomial, alpha) that is also large (at least minRatio times the held-out rate and minExcess
  * of the rows) is a medium finding; it becomes high, and its rows join the suspicious rows, only
- * when the excess is large and confident (STRONG_RATIO times the held-out rate).
+ * when the excess is large and confident (strongRatio times the held-out rate). Thresholds: the
+ * relabel-suspects options (src/model/checks.ts).
  * Per class, so that the report names the class the relabelled rows were given. Rates are
  * estimated on samples of SAMPLE_ROWS rows; the rows are listed only when the finding fires.
  */
@@ -15,12 +16,8 @@ import { logBinomialUpper, logBonferroni, log10P } from '../stats/tails.js';
 import { percent, round } from '../format.js';
 import type { ModelData } from './features.js';
 import { contentSample } from './sampling.js';
+import type { RelabelOptions } from './checks.js';
 
-const CONTRADICTED = 0.1;
-const ALPHA = 1e-3;
-const MIN_RATIO = 1.5;
-const MIN_EXCESS = 0.01;
-const STRONG_RATIO = 3;
 /** Rates are estimated on at most this many rows per class. */
 const SAMPLE_ROWS = 40_000;
 
@@ -32,25 +29,26 @@ export function relabelSuspects(
   heldOut: Uint32Array,
   keys: { candidate: Float64Array; baseline: Float64Array },
   seed: number,
+  options: RelabelOptions,
 ): Finding[] {
   const label = candidate.schema.label!;
   const k = label.classes.length;
-  const heldOutRate = contradictionRates(baselineModel, baselineData, contentSample(heldOut, SAMPLE_ROWS, keys.baseline, seed), k);
+  const heldOutRate = contradictionRates(baselineModel, baselineData, contentSample(heldOut, SAMPLE_ROWS, keys.baseline, seed), k, options.contradicted);
   const findings: Finding[] = [];
-  const threshold = logBonferroni(ALPHA, k);
+  const threshold = logBonferroni(options.alpha, k);
   for (let t = 0; t < k; t++) {
     const classRows = rowsOfClass(candidateData.labels, t);
     if (classRows.length === 0) continue;
     // The rate is estimated on a sample; every row of the class is predicted only when it fires.
     const tested = contentSample(classRows, SAMPLE_ROWS, keys.candidate, seed + t);
-    const contradictedInSample = contradicted(baselineModel, candidateData, tested, t, k).length;
+    const contradictedInSample = contradicted(baselineModel, candidateData, tested, t, k, options.contradicted).length;
     const expectedRate = Math.max(heldOutRate.rate[t], 1 / Math.max(1, heldOutRate.count[t]));
     const rate = contradictedInSample / tested.length;
     const logP = logBinomialUpper(contradictedInSample, tested.length, expectedRate);
     const excess = ((rate - expectedRate) * classRows.length) / candidateData.rowCount;
-    if (logP > threshold || rate < MIN_RATIO * expectedRate || excess < MIN_EXCESS) continue;
-    const rows = contradicted(baselineModel, candidateData, classRows, t, k);
-    const strong = rate >= STRONG_RATIO * expectedRate;
+    if (logP > threshold || rate < options.minRatio * expectedRate || excess < options.minExcess) continue;
+    const rows = contradicted(baselineModel, candidateData, classRows, t, k, options.contradicted);
+    const strong = rate >= options.strongRatio * expectedRate;
     findings.push(
       completeFinding('relabel-suspects', {
         severity: strong ? 'high' : 'medium',
@@ -65,7 +63,7 @@ export function relabelSuspects(
           contradicted: rows.length,
           rate: round(rows.length / classRows.length),
           heldOutRate: round(expectedRate),
-          threshold: CONTRADICTED,
+          threshold: options.contradicted,
           excessShare: round(excess),
           testedRows: tested.length,
           log10P: log10P(logP),
@@ -76,10 +74,10 @@ export function relabelSuspects(
   return findings;
 }
 
-function contradicted(model: RandomForest, data: ModelData, rows: Uint32Array, t: number, k: number): number[] {
+function contradicted(model: RandomForest, data: ModelData, rows: Uint32Array, t: number, k: number, threshold: number): number[] {
   const proba = model.predictProbaRows(data.features, rows);
   const result: number[] = [];
-  for (let i = 0; i < rows.length; i++) if (proba[i * k + t] <= CONTRADICTED) result.push(rows[i]);
+  for (let i = 0; i < rows.length; i++) if (proba[i * k + t] <= threshold) result.push(rows[i]);
   return result;
 }
 
@@ -89,7 +87,7 @@ function rowsOfClass(labels: Int32Array, t: number): Uint32Array {
   return Uint32Array.from(rows);
 }
 
-function contradictionRates(model: RandomForest, data: ModelData, rows: Uint32Array, k: number): { rate: number[]; count: number[] } {
+function contradictionRates(model: RandomForest, data: ModelData, rows: Uint32Array, k: number, threshold: number): { rate: number[]; count: number[] } {
   const proba = model.predictProbaRows(data.features, rows);
   const hits = new Array<number>(k).fill(0);
   const count = new Array<number>(k).fill(0);
@@ -97,7 +95,7 @@ function contradictionRates(model: RandomForest, data: ModelData, rows: Uint32Ar
     const t = data.labels[row];
     if (t < 0) return;
     count[t]++;
-    if (proba[i * k + t] <= CONTRADICTED) hits[t]++;
+    if (proba[i * k + t] <= threshold) hits[t]++;
   });
   return { rate: hits.map((h, t) => (count[t] ? h / count[t] : 0)), count };
 }

@@ -9,11 +9,11 @@
  * order of the rows never decides anything.
  *
  * Each trigger candidate is stamped into held-out rows of the other classes (probes). The model
- * reacts when
- *   - at least MIN_PROBES probes and MIN_SUPPORT rows carry it,
- *   - the candidate model flips at least MIN_FLIP_RATE of the probes to the target class,
- *   - its flip rate exceeds the reference's by MIN_GAP (stricter without a baseline), and
- *   - McNemar's exact test on the paired flips rejects "no difference" at ALPHA, Bonferroni over
+ * reacts when (thresholds: the backdoor-trigger options, src/model/checks.ts)
+ *   - at least minProbes probes and minSupport rows carry it,
+ *   - the candidate model flips at least minFlipRate of the probes to the target class,
+ *   - its flip rate exceeds the reference's by minGap (stricter without a baseline), and
+ *   - McNemar's exact test on the paired flips rejects "no difference" at alpha, Bonferroni over
  *     the candidates probed.
  * With a baseline that is a confirmed trigger: the baseline model learned the data's natural
  * structure, so a reaction it does not share was planted. Without one, the reference never saw
@@ -22,7 +22,7 @@
  * outside the bulk, copy structure) or labels that the rest of each row contradicts
  * (restOfRowTest). A reaction without one is a strong natural predictor: an info note about
  * possible leakage, never a trigger.
- * A candidate the model reacts to by SUSPECT_GAP (significantly) without meeting the thresholds is
+ * A candidate the model reacts to by suspectGap (significantly) without meeting the thresholds is
  * a suspected trigger (its findings become medium); a weak candidate the model ignores is natural
  * structure and its findings drop to info (the model's veto). These adjustments are returned, not
  * applied here: the pipeline applies them unless the user fixed the rule's severity.
@@ -33,7 +33,7 @@ import { completeFinding, severityRank, type Finding, type Severity } from '../e
 import type { Dataset } from '../engine/dataset.js';
 import type { RuleHint } from '../engine/run-rules.js';
 import type { Trigger } from '../report/report.js';
-import type { AuditConfig } from '../config.js';
+import type { AuditConfig } from '../config/schema.js';
 import { overlapShare } from '../util/rows.js';
 import { logBinomialUpper, logBonferroni, log10P } from '../stats/tails.js';
 import { alignFeatures, featureValue, type AlignedData, type ModelData } from './features.js';
@@ -41,6 +41,7 @@ import { collectCandidates, hasStrongSignal, type TriggerCandidate } from './can
 import { probeTrigger, type ProbeResult, type Stamp } from './probe.js';
 import { runModelCases } from './cases.js';
 import { relabelSuspects } from './relabel.js';
+import type { BackdoorOptions, CasesOptions, RelabelOptions } from './checks.js';
 import { contentOrder, contentSample, contentSplit, rowKeys } from './sampling.js';
 import { formatRange, formatValue, percent, round, triggerSentence } from '../format.js';
 
@@ -51,6 +52,8 @@ export interface ModelStageInput {
   hints: readonly RuleHint[];
   seed: number;
   config: AuditConfig;
+  /** The options of the model-stage checks (defaults in src/model/checks.ts, merged with the config's). */
+  options: { trigger: BackdoorOptions; relabel: RelabelOptions; cases: CasesOptions };
 }
 
 /** A change the model stage asks for in a rule's finding (applied by the pipeline, see src/audit.ts). */
@@ -76,27 +79,12 @@ export const FOREST_SETTINGS = { trees: 50, maxDepth: 12, minSamplesLeaf: 5 } as
 const MAX_TRAINING_ROWS = 60_000;
 const HELD_OUT_FRACTION = 0.25;
 const MAX_PROBES = 1_000;
-/**
- * Single-column candidates probed beyond those with a strong signal (which are always probed),
- * and conjunctions probed. A probe costs predictions only, far less than training a forest.
- */
-const MAX_CANDIDATES = 16;
-const MIN_PROBES = 20;
-const MIN_SUPPORT = 10;
-const MIN_FLIP_RATE = 0.25;
-const MIN_GAP_WITH_BASELINE = 0.2;
-const MIN_GAP_WITHOUT_BASELINE = 0.3;
-const ALPHA = 1e-3;
-/** An unconfirmed candidate the candidate model still reacts to by this many points (significantly) is a suspected trigger: medium. */
-const SUSPECT_GAP = 0.1;
 /** Model checks need held-out rows in at least two classes, and this many in all. */
 const MIN_HELD_OUT_PER_CLASS = 1;
 const MIN_HELD_OUT_ROWS = 10;
-/** Rest-of-row test: carrier rows tested, donor rows per carrier, and the gap between observed and predicted purity. */
+/** Rest-of-row test: carrier rows tested and donor rows per carrier (its gap and alpha are backdoor-trigger options). */
 const REST_OF_ROW_SAMPLE = 400;
 const REST_OF_ROW_DONORS = 5;
-const REST_OF_ROW_MIN_GAP = 0.3;
-const REST_OF_ROW_ALPHA = 1e-4;
 /** The cross-fitted forests of the rest-of-row test are smaller: they only need class probabilities. */
 const REST_OF_ROW_TREES = 30;
 
@@ -116,7 +104,7 @@ interface Probed {
   probe: ProbeResult;
   /** The model reacts as a trigger would (thresholds met). */
   reacts: boolean;
-  /** Not confirmed, but a significant reaction of SUSPECT_GAP. */
+  /** Not confirmed, but a significant reaction of suspectGap. */
   reactsWeakly: boolean;
   implausible: { yes: boolean; why: string[]; restOfRow: RestOfRow | null };
   confirmed: boolean;
@@ -138,6 +126,7 @@ interface RestOfRow {
 
 export async function runModelStage(input: ModelStageInput): Promise<ModelStageResult> {
   const { candidate, baseline, findings, seed } = input;
+  const o = input.options.trigger;
   const result: ModelStageResult = { findings: [], triggers: [], adjustments: [], model: { enabled: false }, errors: [], notes: [] };
   const label = candidate.schema.label!;
   if (label.classCounts.filter((count) => count > 0).length < 2) {
@@ -164,12 +153,12 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   }
   const keys = rowKeys(aligned.candidate);
   const baseKeys = aligned.baseline ? rowKeys(aligned.baseline) : null;
-  const selection = collectCandidates(candidate, input.hints, MAX_CANDIDATES);
+  const selection = collectCandidates(candidate, input.hints, o.maxCandidates);
   const implicated = implicatedRows(candidate.table.rowCount, findings, [...selection.probed, ...selection.leftOut]);
   const models = await trainModels(aligned, implicated, keys, baseKeys, seed);
   const probeRows = contentOrder(models.heldOut, baseKeys ?? keys, seed ^ 0x5eed).slice(0, MAX_PROBES * 2).sort();
-  const minGap = models.referenceKind === 'baseline' ? MIN_GAP_WITH_BASELINE : MIN_GAP_WITHOUT_BASELINE;
-  const threshold = logBonferroni(ALPHA, Math.max(1, selection.probed.length));
+  const minGap = models.referenceKind === 'baseline' ? o.minGapWithBaseline : o.minGapWithoutBaseline;
+  const threshold = logBonferroni(o.alpha, Math.max(1, selection.probed.length));
   const labelGuessed = label.guessed;
   if (labelGuessed) {
     result.notes.push(
@@ -180,15 +169,15 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   for (const trigger of selection.probed) {
     const rows = probeRows.filter((row) => models.evaluation.labels[row] !== trigger.targetClass);
     const probe = probeTrigger(models.candidate, models.reference, models.evaluation.features, rows, trigger.targetClass, stamps(candidate, aligned, trigger));
-    const enough = probe.probes >= MIN_PROBES && trigger.rows.length >= MIN_SUPPORT;
+    const enough = probe.probes >= o.minProbes && trigger.rows.length >= o.minSupport;
     const gap = probe.flipRate - probe.referenceFlipRate;
-    const reacts = enough && probe.flipRate >= MIN_FLIP_RATE && gap >= minGap && probe.logP <= threshold;
-    const reactsWeakly = !reacts && enough && gap >= SUSPECT_GAP && probe.logP <= threshold;
+    const reacts = enough && probe.flipRate >= o.minFlipRate && gap >= minGap && probe.logP <= threshold;
+    const reactsWeakly = !reacts && enough && gap >= o.suspectGap && probe.logP <= threshold;
     probed.push({ candidate: trigger, probe, reacts, reactsWeakly, implausible: { yes: false, why: [], restOfRow: null }, confirmed: false, suspected: false });
   }
   const reacting = probed.filter((p) => p.reacts || p.reactsWeakly);
   const restOfRow =
-    models.referenceKind === 'cleaned' ? await restOfRowTests(aligned, models, reacting.filter((p) => !hasStrongSignal(p.candidate)).map((p) => p.candidate), keys, seed) : new Map<TriggerCandidate, RestOfRow>();
+    models.referenceKind === 'cleaned' ? await restOfRowTests(aligned, models, reacting.filter((p) => !hasStrongSignal(p.candidate)).map((p) => p.candidate), keys, seed, o) : new Map<TriggerCandidate, RestOfRow>();
   for (const item of reacting) {
     const rest = restOfRow.get(item.candidate) ?? null;
     item.implausible = implausibility(models.referenceKind, item.candidate, rest);
@@ -210,9 +199,9 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   }
   result.adjustments = [...adjustments(probed, models.referenceKind === 'baseline'), ...unprobed(selection.leftOut, models.referenceKind === 'baseline')];
   if (models.referenceKind === 'baseline') {
-    result.findings.push(...relabelSuspects(candidate, aligned.candidate, models.reference, models.evaluation, models.heldOut, { candidate: keys, baseline: baseKeys! }, seed));
+    result.findings.push(...relabelSuspects(candidate, aligned.candidate, models.reference, models.evaluation, models.heldOut, { candidate: keys, baseline: baseKeys! }, seed, input.options.relabel));
   }
-  const cases = runModelCases(input.config, candidate, aligned, models.candidate, models.evaluation, probeRows);
+  const cases = runModelCases(input.config, candidate, aligned, models.candidate, models.evaluation, probeRows, input.options.cases);
   for (const finding of cases.findings) result.findings.push(finding);
   const describeParts = (c: TriggerCandidate) => c.parts.map((p) => ({ column: candidate.table.columns[p.column].name, value: p.value, range: p.range }));
   result.model = {
@@ -223,7 +212,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     heldOut: { source: models.referenceKind === 'baseline' ? 'baseline' : 'candidate without implicated rows', rows: models.heldOut.length },
     trainingRows: models.trainingRows,
     comparison: compare(models, aligned),
-    candidates: { probed: probed.length, leftOut: selection.leftOut.length, budget: MAX_CANDIDATES },
+    candidates: { probed: probed.length, leftOut: selection.leftOut.length, budget: o.maxCandidates },
     probes: probed.map((p) => ({
       column: candidate.table.columns[p.candidate.parts[0].column].name,
       value: p.candidate.parts[0].value,
@@ -249,7 +238,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
       suspected: p.suspected,
     })),
     leftOut: selection.leftOut.map((c) => ({ parts: describeParts(c), targetClass: label.classes[c.targetClass], sources: c.sources })),
-    thresholds: { minProbes: MIN_PROBES, minSupport: MIN_SUPPORT, minFlipRate: MIN_FLIP_RATE, minGap, alpha: ALPHA, suspectGap: SUSPECT_GAP },
+    thresholds: { minProbes: o.minProbes, minSupport: o.minSupport, minFlipRate: o.minFlipRate, minGap, alpha: o.alpha, suspectGap: o.suspectGap },
     cases: cases.results,
   };
   if (selection.leftOut.length > 0) {
@@ -297,6 +286,7 @@ async function restOfRowTests(
   needing: readonly TriggerCandidate[],
   keys: Float64Array,
   seed: number,
+  options: BackdoorOptions,
 ): Promise<Map<TriggerCandidate, RestOfRow>> {
   const result = new Map<TriggerCandidate, RestOfRow>();
   if (needing.length === 0) return result;
@@ -352,7 +342,7 @@ async function restOfRowTests(
     // and so do the sibling sensors), and so do rows stamped without relabelling (clean-label).
     // Closer to the file than to the class counts as the former (used for weak reactions).
     const unlikeTheClass = ofClass.length === 0 || predictedShare <= (populationShare + classShare) / 2;
-    const contradicts = observedShare - predictedShare >= REST_OF_ROW_MIN_GAP && logP <= Math.log(REST_OF_ROW_ALPHA);
+    const contradicts = observedShare - predictedShare >= options.restOfRowMinGap && logP <= Math.log(options.restOfRowAlpha);
     result.set(c, { tested, observedShare, predictedShare, populationShare, classShare, logP, contradicts, unlikeTheClass });
   }
   return result;

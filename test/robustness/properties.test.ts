@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { runAudit } from '../../src/audit.js';
-import type { AuditConfig } from '../../src/config.js';
+import type { AuditConfig } from '../../src/config/schema.js';
 import { loadBuiltinRules } from '../../src/engine/registry.js';
 import type { Finding } from '../../src/engine/finding.js';
 import { InputError } from '../../src/errors.js';

@@ -1,0 +1,92 @@
+/**
+ * The checks that run after the rules: on the models (trigger search, relabel suspects, model
+ * cases) and on the rules' combined hints (planted rows). They are registered, listed, documented
+ * and configured like the rules in rules/ (`rules: { 'backdoor-trigger': { options: { alpha } } }`,
+ * a severity, or 'off'); their thresholds are these options. Their code lives in src/model/ and
+ * src/engine/planted-rows.ts; this file is their one description.
+ */
+import type { RuleDefinition } from '../engine/rule.js';
+
+/** A check outside rules/: described like a rule, run by its own stage. */
+export type StageCheck<Options extends object = Record<string, unknown>> = Omit<RuleDefinition<Options>, 'check' | 'needsBaseline'> & {
+  readonly stage: 'models' | 'combined';
+};
+
+function stageCheck<Options extends object>(check: StageCheck<Options>): StageCheck<Options> {
+  return Object.freeze({ ...check });
+}
+
+export const BACKDOOR_TRIGGER = stageCheck({
+  id: 'backdoor-trigger',
+  title: 'Backdoor triggers the models react to',
+  stage: 'models',
+  severities: 'critical (suspected: medium)',
+  needsLabel: true,
+  docs: `Trains a forest on the candidate and a reference forest (the baseline, or the candidate minus every implicated row) with the same seeded settings, and stamps each trigger candidate the rules handed over (a value, an interval, or up to three columns together) into held-out rows of the other classes. The candidate model reacts when at least minProbes probes and minSupport rows carry the candidate, it flips at least minFlipRate of the probes to the target class, minGapWithBaseline (minGapWithoutBaseline without a baseline) more than the reference, and McNemar's exact test on the paired flips rejects chance at alpha (Bonferroni over the candidates probed). With a baseline that is a confirmed trigger (critical). Without one it also needs an implausibility signal: a rule's strong label-free signal, or labels the rest of each row contradicts (cross-fitted forests; a gap of restOfRowMinGap at restOfRowAlpha). A reaction of suspectGap that misses the thresholds is a suspected trigger (medium). Up to maxCandidates candidates without a strong signal are probed. Fix: remove the rows listed, find where they entered the data, retrain.`,
+  defaults: {
+    maxCandidates: 16,
+    minProbes: 20,
+    minSupport: 10,
+    minFlipRate: 0.25,
+    minGapWithBaseline: 0.2,
+    minGapWithoutBaseline: 0.3,
+    alpha: 1e-3,
+    suspectGap: 0.1,
+    restOfRowMinGap: 0.3,
+    restOfRowAlpha: 1e-4,
+  },
+});
+export type BackdoorOptions = typeof BACKDOOR_TRIGGER.defaults;
+
+export const STRONG_PREDICTOR = stageCheck({
+  id: 'strong-predictor',
+  title: 'Strong natural predictors (possible leakage)',
+  stage: 'models',
+  severities: 'info',
+  needsLabel: true,
+  docs: 'A trigger candidate the candidate model reacts to, with no label-free sign that it was planted: natural structure, not a backdoor. Reported as a note, because a value that decides the label this strongly can also be leakage (a column filled in after the outcome was known). Options: none; its thresholds are those of backdoor-trigger.',
+  defaults: {},
+});
+
+export const RELABEL_SUSPECTS = stageCheck({
+  id: 'relabel-suspects',
+  title: 'Rows whose label the baseline model contradicts',
+  stage: 'models',
+  severities: 'medium (strong: high)',
+  needsLabel: true,
+  docs: 'With a baseline: candidate rows to whose own label the baseline model gives a probability of at most `contradicted`, against how often that happens on the baseline\'s held-out rows. A significant excess (binomial, alpha) of at least minRatio times the held-out rate and minExcess of the rows is medium; at strongRatio times the held-out rate it is high and its rows become suspicious. Per class, so the report names the class the rows were given. Fix: check the listed rows\' labels at their source.',
+  defaults: { contradicted: 0.1, alpha: 1e-3, minRatio: 1.5, minExcess: 0.01, strongRatio: 3 },
+});
+export type RelabelOptions = typeof RELABEL_SUSPECTS.defaults;
+
+export const MODEL_CASES = stageCheck({
+  id: 'model-cases',
+  title: 'Model cases from the config',
+  stage: 'models',
+  severities: 'high',
+  needsLabel: true,
+  docs: "The config's model.cases (a record with an expected prediction) and model.unacceptable (\"records with COLUMN op VALUE must not be predicted TARGET more often than records without it\", by more than the case's tolerance, default `tolerance`), run on the candidate model. A failed case is a high finding with the numbers.",
+  defaults: { tolerance: 0.1 },
+});
+export type CasesOptions = typeof MODEL_CASES.defaults;
+
+export const MODEL_CHECKS = stageCheck({
+  id: 'model-checks',
+  title: 'Model checks could not run',
+  stage: 'models',
+  severities: 'medium',
+  needsLabel: true,
+  docs: 'The file is too small to hold out rows of two classes for the model checks, so backdoor triggers could not be tested; the data cannot be called trusted on the other checks alone. Fix: audit a larger delivery, or against a baseline.',
+  defaults: {},
+});
+
+export const PLANTED_ROWS_CHECK = stageCheck({
+  id: 'planted-rows',
+  title: 'Impossible values on copied rows',
+  stage: 'combined',
+  severities: 'critical',
+  docs: "One rule finds a value outside the column's domain or far outside its bulk; another finds that the rows holding it are copies of other rows but for that value. An impossible value on copies of real rows is planted, whatever the label says and whether or not a model learns from it. Needs no confirmed label and no models. Left out when a confirmed trigger on the same column and value already stands for those rows. Fix: remove the rows listed.",
+  defaults: { minRows: 10 },
+});
+
+export const STAGE_CHECKS: readonly StageCheck[] = [BACKDOOR_TRIGGER, STRONG_PREDICTOR, RELABEL_SUSPECTS, MODEL_CASES, MODEL_CHECKS, PLANTED_ROWS_CHECK];
