@@ -5,7 +5,6 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { statSync } from 'node:fs';
 import { InputError, UsageError } from './errors.js';
 import { runAuditWithData, DEFAULT_SEED } from './audit.js';
 import { resolveConfig } from './config/load.js';
@@ -13,7 +12,10 @@ import { FORMATS, render, type Format } from './render/index.js';
 import { SEVERITIES, severityRank, type Severity } from './engine/finding.js';
 import type { Report } from './report/report.js';
 import { TOOL_VERSION } from './version.js';
-import { writeOutputs } from './output/outputs.js';
+import { isDirectory, writeOutputs } from './output/outputs.js';
+import { checkOutputPlan } from './output/plan.js';
+import { DEFAULT_REPORTS_FOLDER } from './output/save.js';
+import { inputFile } from './load/spool.js';
 import { createProgress } from './progress.js';
 import { safeText } from './format.js';
 import { addUserRules, allChecks, loadBuiltinRules } from './engine/registry.js';
@@ -64,12 +66,16 @@ Environment:
 Configs and --rules modules are code: they run with your rights.
 JSON contract: docs/report.md. Rules and options: audit-data rules.`;
 
-function parseArgs(argv: string[]): CliArgs {
+/** yargs reads a lone `-` as an empty string; it stands for standard input, so it passes through as this. */
+const DASH = '\u0000-';
+
+function parseArgs(given: string[]): CliArgs {
+  const argv = given.map((arg) => (arg === '-' ? DASH : arg));
   const parser = yargs(argv)
     .scriptName('audit-data')
     .usage('$0 <candidate> [options]\n\nAudit a tabular training dataset (CSV/TSV, .gz) for poisoning and backdoor triggers.')
-    .command('$0 <candidate>', false)
-    .positional('candidate', { type: 'string', describe: 'the dataset to audit' })
+    .command('$0 [candidate]', false)
+    .positional('candidate', { type: 'string', describe: 'the dataset to audit (- for standard input)' })
     .option('baseline', { alias: 'b', type: 'string', describe: 'a trusted version of the data to compare with' })
     .option('label', { alias: 'l', type: 'string', describe: 'the label column (default: by convention, else inferred)' })
     .option('delimiter', { type: 'string', describe: 'field delimiter (default: detected among , ; tab |)' })
@@ -114,15 +120,38 @@ function parseArgs(argv: string[]): CliArgs {
     .version(TOOL_VERSION)
     .help()
     .alias('h', 'help')
+    // An option given twice: the last one wins (--rules, a list, collects every one).
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .strict()
     .wrap(Math.min(110, terminalWidth()))
     .exitProcess(false)
     .fail((message, error) => {
+      // yargs calls a second file name an unknown argument; say what is wrong.
+      const extra = /^Unknown arguments?: (.*)$/.exec(message ?? '')?.[1]?.split(', ') ?? [];
+      if (extra.length > 0 && extra.every((arg) => !arg.startsWith('-') && given.includes(arg))) {
+        throw new UsageError(`one dataset per run (also given: ${extra.join(' ')}); --baseline names the trusted one`);
+      }
       throw new UsageError(message || error?.message || 'invalid arguments');
     });
-  const args = parser.parseSync() as unknown as CliArgs & { help?: boolean; version?: boolean };
-  if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new UsageError('--seed takes a whole number');
-  if (args.timeout !== undefined && !(args.timeout > 0)) throw new UsageError('--timeout takes a positive number of seconds');
+  const args = parser.parseSync() as unknown as CliArgs & { _: (string | number)[]; help?: boolean; version?: boolean };
+  for (const [key, value] of Object.entries(args)) if (value === DASH) (args as unknown as Record<string, unknown>)[key] = '-';
+  args._ = args._.map((arg) => (arg === DASH ? '-' : arg));
+  if (argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return args;
+  // After `--` every argument is a file name, even one that starts with a dash.
+  const afterDashes = given.includes('--') ? given.slice(given.indexOf('--') + 1) : [];
+  if (args.candidate === undefined && afterDashes.length > 0) args.candidate = afterDashes[0];
+  const extra = args._.map(String).filter((arg) => args.candidate !== arg);
+  if (args.candidate === undefined) throw new UsageError('give the dataset to audit: audit-data FILE (or - for standard input); --help lists the options');
+  if (extra.length > 0) throw new UsageError(`one dataset per run (also given: ${extra.join(' ')}); --baseline names the trusted one`);
+  if (!Number.isSafeInteger(args.seed)) throw new UsageError('--seed takes a whole number');
+  if (args.timeout !== undefined && !(Number.isFinite(args.timeout) && args.timeout > 0)) throw new UsageError('--timeout takes a positive number of seconds');
+  for (const [name, value] of [
+    ['--max-field-bytes', args.maxFieldBytes],
+    ['--max-columns', args.maxColumns],
+    ['--max-decompressed-bytes', args.maxDecompressedBytes],
+  ] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new UsageError(`${name} must be a positive whole number (got ${String(value)})`);
+  }
   return args;
 }
 
@@ -138,13 +167,27 @@ async function main(): Promise<number> {
   if (inferred) args.format = inferred;
   if (argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return 0;
   const { config, file: configFile } = await resolveConfig(args.config);
-  checkReadable(args.candidate, 'candidate');
-  if (args.baseline) checkReadable(args.baseline, 'baseline');
+  if (args.candidate === '-' && args.baseline === '-') throw new UsageError('only one input can be standard input (-)');
+  checkOutputPlan({
+    targets: [
+      ...(args.out && !isDirectory(args.out) ? [{ option: '--out', file: args.out }] : []),
+      ...(args.quarantine ? [{ option: '--quarantine', file: args.quarantine }] : []),
+      ...(args.emitClean ? [{ option: '--emit-clean', file: args.emitClean }] : []),
+    ],
+    folders: [
+      ...(args.out && isDirectory(args.out) ? [{ option: '--out', folder: args.out, create: false }] : []),
+      ...(args.save ? [{ option: '--save', folder: DEFAULT_REPORTS_FOLDER, create: true }] : []),
+    ],
+    force: args.force,
+    inputs: [args.candidate, args.baseline, args.config || configFile, ...(args.rules ?? [])].filter((f): f is string => typeof f === 'string' && f !== '-'),
+  });
+  const candidate = await inputFile(args.candidate, 'candidate');
+  const baseline = args.baseline ? await inputFile(args.baseline, 'baseline') : null;
   const progress = createProgress(Boolean(process.stderr.isTTY) && !args.quiet);
   const deadline = args.timeout ? Date.now() + args.timeout * 1000 : Infinity;
   const { report, histograms } = await runAuditWithData({
-    candidate: args.candidate,
-    baseline: args.baseline,
+    candidate: candidate.file,
+    baseline: baseline?.file,
     label: args.label,
     config,
     configFile: configFile ?? undefined,
@@ -166,12 +209,16 @@ async function main(): Promise<number> {
     },
   });
   progress.done();
+  // The report names the inputs as given; a spooled stream's bytes stay in its temporary copy.
+  report.candidate.path = candidate.shown;
+  if (report.baseline && baseline) report.baseline.path = baseline.shown;
   const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && args.format === 'table' && !args.out;
   const width = terminalWidth();
   const text = await render(report, args.format, { color: useColor, width, histograms });
   const plainText = useColor ? await render(report, args.format, { color: false, width, histograms }) : text;
-  const inputs = [args.candidate, ...(args.baseline ? [args.baseline] : [])];
+  const inputs = [candidate.file, ...(baseline ? [baseline.file] : []), ...(configFile ? [configFile] : [])];
   await writeOutputs(report, text, plainText, {
+    source: candidate.file,
     format: args.format,
     out: args.out,
     save: args.save ?? false,
@@ -227,16 +274,6 @@ function formatFromName(file: string): Format | undefined {
 function exitCode(report: Report, failOn: Severity | undefined): number {
   if (failOn) return report.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)) ? 1 : 0;
   return report.verdict === 'trusted' ? 0 : 1;
-}
-
-function checkReadable(file: string, role: string): void {
-  let stat;
-  try {
-    stat = statSync(file);
-  } catch {
-    throw new InputError(`${file}: no such file (the ${role})`);
-  }
-  if (stat.isDirectory()) throw new InputError(`${file}: is a folder, not a file (the ${role})`);
 }
 
 main().then(

@@ -41,6 +41,18 @@ export async function* fileChunks(path: string, chunkSize: number): AsyncGenerat
   }
 }
 
+const OS_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a folder, not a file',
+  ELOOP: 'too many levels of symbolic links',
+  ENOTDIR: 'a part of the path is not a folder',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  ENXIO: 'no such device',
+};
+
 /** Size of a readable regular file, or an InputError saying why it cannot be read. */
 export async function fileSize(path: string): Promise<number> {
   try {
@@ -52,12 +64,12 @@ export async function fileSize(path: string): Promise<number> {
   }
 }
 
-function describeFileError(path: string, error: unknown): Error {
+/** What the operating system said, in words, as an InputError naming the path. */
+export function describeFileError(path: string, error: unknown): Error {
   if (error instanceof InputError) return error;
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return new InputError(`${path}: no such file`);
-  if (code === 'EACCES' || code === 'EPERM') return new InputError(`${path}: permission denied`);
-  if (code === 'EISDIR') return new InputError(`${path}: is a folder, not a file`);
+  const words = code === undefined ? undefined : OS_ERRORS[code];
+  if (words) return new InputError(`${path}: ${words}`);
   if (code !== undefined) return new InputError(`${path}: cannot read the file (${code})`);
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -21,11 +21,32 @@ export async function forEachRawRecord(
   options: RecordReadOptions,
   onRecord: (row: number, raw: Uint8Array) => void,
   onHeader?: (raw: Uint8Array) => void,
-): Promise<void> {
+): Promise<string> {
   await fileSize(path);
-  await readCsv(fileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE), { ...options, path }, (dialect) => {
+  const read = await readCsv(fileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE), { ...options, path }, (dialect) => {
     return new RawRecordCollector(path, dialect.bom, onRecord, onHeader);
   });
+  return read.sha256;
+}
+
+/**
+ * The header's fields and those of the wanted rows, from one read of the whole file, with the
+ * sha256 of the bytes read: a caller compares it with the audited file's to know these are the
+ * audited bytes.
+ */
+export async function readHeaderAndRecords(
+  path: string,
+  options: RecordReadOptions,
+  rows: ReadonlySet<number>,
+): Promise<{ header: string[] | null; fields: Map<number, string[]>; sha256: string }> {
+  await fileSize(path);
+  const found = new Map<number, string[]>();
+  const read = await readCsv(fileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE), { ...options, path }, (dialect) => {
+    return new FieldCollector(path, dialect.encoding, (row) => rows.has(row), Infinity, found, true);
+  });
+  const header = found.get(-1) ?? null;
+  found.delete(-1);
+  return { header, fields: found, sha256: read.sha256 };
 }
 
 /** The decoded fields of the wanted data rows (0-based, header excluded); absent rows are left out. */
@@ -132,7 +153,11 @@ class FieldCollector implements CsvConsumer {
     private readonly wanted: (row: number) => boolean,
     private readonly wantedCount: number,
     private readonly found: Map<number, string[]>,
-  ) {}
+    /** Also keep the header's fields, under row -1. */
+    withHeader = false,
+  ) {
+    this.collecting = withHeader;
+  }
 
   field(buf: Buffer, start: number, end: number): void {
     if (this.collecting) this.fields.push(buf.toString(this.encoding, start, end));
@@ -141,6 +166,10 @@ class FieldCollector implements CsvConsumer {
   endRecord(startLine: number, fieldCount: number): void {
     if (this.width === -1) {
       this.width = fieldCount;
+      if (this.collecting) {
+        this.found.set(-1, this.fields);
+        this.fields = [];
+      }
     } else {
       checkRecordWidth(this.path, startLine, this.width, fieldCount);
       if (this.collecting) {

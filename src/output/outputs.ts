@@ -10,6 +10,8 @@ import { DEFAULT_REPORTS_FOLDER, saveReport } from './save.js';
 
 export interface OutputOptions {
   format: Format;
+  /** The file the audit read (a spooled copy of standard input or a FIFO): derived files come from it. */
+  source?: string;
   out?: string;
   save: boolean;
   quarantine?: string;

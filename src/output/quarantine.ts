@@ -21,12 +21,12 @@ import { InputError } from '../errors.js';
 import { severityRank } from '../engine/finding.js';
 import type { Report } from '../report/report.js';
 import { formatCsvRecord, neutraliseFormula, writeFileAtomic, type WriteFileOptions } from '../load/csv-writer.js';
-import { forEachRawRecord, readRecordFields, type RecordReadOptions } from '../load/raw-records.js';
-import { DEFAULT_CHUNK_SIZE, fileChunks } from '../load/byte-source.js';
-import { readCsv, StopReading, type CsvConsumer } from '../load/read-csv.js';
+import { forEachRawRecord, readHeaderAndRecords, type RecordReadOptions } from '../load/raw-records.js';
 
 /** What the quarantine and clean writers need from the CLI options (OutputOptions fits). */
 export interface DerivedFileOptions {
+  /** The file to re-read (default: the report's candidate path). */
+  source?: string;
   /** The --delimiter the audit was run with (default: the one the audit detected). */
   delimiter?: string;
   /** The --quote the audit was run with (default: what the audit detected). */
@@ -71,11 +71,12 @@ export function rowReasons(report: Report): Map<number, string[]> {
 
 /** The quarantine CSV as text (exported for tests; writeQuarantine writes it). */
 export async function quarantineCsv(report: Report, options: DerivedFileOptions = {}): Promise<string> {
-  const path = report.candidate.path;
+  const path = options.source ?? report.candidate.path;
   const read = readOptions(report, options);
   const rows = report.suspiciousRows;
-  const header = await readHeaderFields(path, read);
-  const fields = await readRecordFields(path, read, new Set(rows));
+  const { header, fields, sha256 } = await readHeaderAndRecords(path, read, new Set(rows));
+  if (header === null) throw new InputError(`${path}: the file is empty`);
+  checkSameBytes(report, path, sha256, 'the quarantine file');
   const reasons = rowReasons(report);
   const lines: string[] = [formatCsvRecord(['row', 'reasons', ...header].map(neutraliseFormula))];
   for (const row of rows) {
@@ -96,13 +97,13 @@ export async function writeQuarantine(report: Report, file: string, options: Der
 
 /** The candidate minus the suspicious rows, as bytes (exported for tests; writeClean writes it). */
 export async function cleanBytes(report: Report, options: DerivedFileOptions = {}): Promise<Buffer> {
-  const path = report.candidate.path;
+  const path = options.source ?? report.candidate.path;
   const total = report.candidate.rows;
   const drop = new Uint8Array(total);
   for (const row of report.suspiciousRows) if (row < total) drop[row] = 1;
   const sink = new ByteSink();
   let seen = 0;
-  await forEachRawRecord(
+  const sha256 = await forEachRawRecord(
     path,
     readOptions(report, options),
     (row, raw) => {
@@ -111,6 +112,7 @@ export async function cleanBytes(report: Report, options: DerivedFileOptions = {
     },
     (raw) => sink.push(raw),
   );
+  checkSameBytes(report, path, sha256, 'the clean file');
   if (seen !== total) {
     throw new InputError(`${path}: has ${seen} data rows, the report ${total} (the file changed since it was audited?)`);
   }
@@ -122,23 +124,15 @@ export async function writeClean(report: Report, file: string, options: DerivedF
   await writeFileAtomic(file, file.toLowerCase().endsWith('.gz') ? gzipSync(bytes) : bytes, guard);
 }
 
-/** The header record's fields as in the file (BOM removed), reading only the first chunks. */
-async function readHeaderFields(path: string, options: RecordReadOptions): Promise<string[]> {
-  let header: string[] | null = null;
-  class HeaderCollector implements CsvConsumer {
-    private readonly fields: string[] = [];
-    constructor(private readonly encoding: 'utf8' | 'latin1') {}
-    field(buf: Buffer, start: number, end: number): void {
-      this.fields.push(buf.toString(this.encoding, start, end));
-    }
-    endRecord(): void {
-      header = this.fields;
-      throw new StopReading();
-    }
+/**
+ * Derived files come from the bytes that were audited: the re-read must hash to the audited
+ * file's sha256, or the file changed during the audit (a new delivery replaced it) and nothing is
+ * written.
+ */
+function checkSameBytes(report: Report, path: string, sha256: string, what: string): void {
+  if (report.candidate.sha256 && sha256 !== report.candidate.sha256) {
+    throw new InputError(`${path}: the file changed during the audit (its bytes are not the ones audited); ${what} was not written`);
   }
-  await readCsv(fileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE), { ...options, path }, (dialect) => new HeaderCollector(dialect.encoding));
-  if (header === null) throw new InputError(`${path}: the file is empty`);
-  return header;
 }
 
 /** Appends byte views (copied) into one growing buffer. */

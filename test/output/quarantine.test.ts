@@ -157,6 +157,12 @@ test('a candidate that changed since the audit is an error, not a wrong file', a
   copyFileSync(file, copy);
   writeFileSync(copy, readFileSync(copy, 'utf8').split('\n').slice(0, 100).join('\n') + '\n');
   const changed = { ...report, candidate: { ...report.candidate, path: copy } };
-  await assert.rejects(quarantineCsv(changed), /changed since it was audited/);
-  await assert.rejects(cleanBytes(changed), /changed since it was audited/);
+  await assert.rejects(quarantineCsv(changed), /changed during the audit/);
+  await assert.rejects(cleanBytes(changed), /changed during the audit/);
+  // A new delivery of the same length: every row number still exists, the bytes are not the audited ones.
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const swapped = [lines[0], ...lines.slice(1, -1).reverse(), ''].join('\n');
+  writeFileSync(copy, swapped);
+  await assert.rejects(quarantineCsv(changed), /changed during the audit \(its bytes are not the ones audited\); the quarantine file was not written/);
+  await assert.rejects(cleanBytes(changed), /the clean file was not written/);
 });

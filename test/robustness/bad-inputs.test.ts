@@ -379,7 +379,7 @@ describe('usage', { concurrency: 2 }, () => {
   });
 
   test('no file at all: exit 2, one line', async () => {
-    assertCleanError(await runCli([]), /argument/i);
+    assertCleanError(await runCli([]), /give the dataset to audit: audit-data FILE/);
   });
 
   test('--label naming a column that does not exist: exit 2, lists the columns', async () => {

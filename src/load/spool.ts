@@ -1,0 +1,53 @@
+/**
+ * Standard input (`-`), FIFOs and other streams can be read once only, while an audit reads its
+ * input twice (the audit, then --quarantine / --emit-clean from the same bytes). Such an input is
+ * copied once to a private temporary file, which every later read uses; it is removed on exit.
+ * Regular files are read where they are.
+ */
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+import { describeFileError } from './byte-source.js';
+
+export interface InputFile {
+  /** The path to read. */
+  file: string;
+  /** How the report names it: the path given, or `stdin`. */
+  shown: string;
+  spooled: boolean;
+}
+
+let spoolFolder: string | null = null;
+
+/** The file to read for the input named `given` ('-' is standard input). */
+export async function inputFile(given: string, role: string, stdin: Readable = process.stdin): Promise<InputFile> {
+  if (given === '-') return { file: await spool(stdin, 'stdin'), shown: 'stdin', spooled: true };
+  let info;
+  try {
+    info = statSync(given);
+  } catch (error) {
+    throw new InputError(`${describeFileError(given, error).message} (the ${role})`);
+  }
+  if (info.isDirectory()) throw new InputError(`${given}: is a folder, not a file (the ${role})`);
+  if (info.isFile()) return { file: given, shown: given, spooled: false };
+  // A FIFO, a character device or a socket: a stream, read once.
+  return { file: await spool(createReadStream(given), path.basename(given)), shown: given, spooled: true };
+}
+
+async function spool(source: Readable, name: string): Promise<string> {
+  if (spoolFolder === null) {
+    spoolFolder = mkdtempSync(path.join(tmpdir(), 'audit-data-input-'));
+    const folder = spoolFolder;
+    process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
+  }
+  const target = path.join(spoolFolder, `${Math.random().toString(36).slice(2, 8)}-${name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'input'}`);
+  try {
+    await pipeline(source, createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+  } catch (error) {
+    throw describeFileError(name, error);
+  }
+  return target;
+}
