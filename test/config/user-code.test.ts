@@ -122,6 +122,8 @@ test('a broken config is one line naming the problem and exit 2, before any work
     [`export default { rulez: {} };\n`, /^audit-data: audit\.config\.ts: rulez: unknown key \(did you mean rules\?\)\n$/],
     [`export default { rules: { range: { options: { baselineMargn: 0.2 } } } };\n`, /rules\.range\.options\.baselineMargn: unknown option \(did you mean baselineMargin\?\)/],
     [`export default { label: 'DEFAULT', columns: { AGEE: { max: 3 } } };\n`, /columns\.AGEE: no column 'AGEE' in the candidate \(did you mean AGE\?\)/],
+    [`export default { label: 'DEFAULT', failOn: 3 };\n`, /^audit-data: audit\.config\.ts: failOn: must be one of "critical", "high", "medium", "low", "info"\n$/],
+    [`export default { label: ['DEFAULT'] };\n`, /^audit-data: audit\.config\.ts: label: expected string, received array\n$/],
     [`export default { label: 'DEFAULT' failOn: 'high' };\n`, /audit\.config\.ts: could not load the config: .*line 1/],
   ];
   for (const [text, pattern] of cases) {
