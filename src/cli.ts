@@ -16,6 +16,7 @@ import { isDirectory, writeOutputs } from './output/outputs.js';
 import { checkOutputPlan } from './output/plan.js';
 import { DEFAULT_REPORTS_FOLDER } from './output/save.js';
 import { inputFile } from './load/spool.js';
+import { inheritedDeadline, runWatched } from './watchdog.js';
 import { createProgress } from './progress.js';
 import { safeText } from './format.js';
 import { addUserRules, allChecks, loadBuiltinRules } from './engine/registry.js';
@@ -108,7 +109,7 @@ function parseArgs(given: string[]): CliArgs {
     .option('max-field-bytes', { type: 'number', describe: 'largest field accepted (default 64 MiB)' })
     .option('max-columns', { type: 'number', describe: 'most columns accepted (default 20000)' })
     .option('max-decompressed-bytes', { type: 'number', describe: 'largest decompressed size of a .gz input (default 16 GiB)' })
-    .option('timeout', { type: 'number', describe: 'give up after this many seconds (checked between stages)' })
+    .option('timeout', { type: 'number', describe: 'give up after this many seconds (the whole run, config and rule code included)' })
     .group(['max-field-bytes', 'max-columns', 'max-decompressed-bytes', 'timeout'], 'Limits:')
     .example('$0 data.csv -l target', 'report on the terminal')
     .example('$0 data.csv -b good.csv', 'compare with a trusted file')
@@ -166,6 +167,8 @@ async function main(): Promise<number> {
   const inferred = args.out && !formatGiven(argv) ? formatFromName(args.out) : undefined;
   if (inferred) args.format = inferred;
   if (argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return 0;
+  const inherited = inheritedDeadline();
+  if (args.timeout && inherited === null) return runWatched(args.timeout);
   const { config, file: configFile } = await resolveConfig(args.config);
   if (args.candidate === '-' && args.baseline === '-') throw new UsageError('only one input can be standard input (-)');
   checkOutputPlan({
@@ -184,7 +187,7 @@ async function main(): Promise<number> {
   const candidate = await inputFile(args.candidate, 'candidate');
   const baseline = args.baseline ? await inputFile(args.baseline, 'baseline') : null;
   const progress = createProgress(Boolean(process.stderr.isTTY) && !args.quiet);
-  const deadline = args.timeout ? Date.now() + args.timeout * 1000 : Infinity;
+  const deadline = inherited ?? Infinity;
   const { report, histograms } = await runAuditWithData({
     candidate: candidate.file,
     baseline: baseline?.file,
