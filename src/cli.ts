@@ -16,6 +16,7 @@ import { isDirectory, writeOutputs } from './output/outputs.js';
 import { checkOutputPlan } from './output/plan.js';
 import { DEFAULT_REPORTS_FOLDER } from './output/save.js';
 import { inputFile } from './load/spool.js';
+import { defaultMemoryBudget, parseByteSize } from './load/memory-budget.js';
 import { inheritedDeadline, runWatched } from './watchdog.js';
 import { createProgress } from './progress.js';
 import { safeText } from './format.js';
@@ -44,6 +45,7 @@ interface CliArgs {
   maxFieldBytes?: number;
   maxColumns?: number;
   maxDecompressedBytes?: number;
+  maxMemory?: string;
   force: boolean;
   quiet: boolean;
   timeout?: number;
@@ -109,8 +111,9 @@ function parseArgs(given: string[]): CliArgs {
     .option('max-field-bytes', { type: 'number', describe: 'largest field accepted (default 64 MiB)' })
     .option('max-columns', { type: 'number', describe: 'most columns accepted (default 20000)' })
     .option('max-decompressed-bytes', { type: 'number', describe: 'largest decompressed size of a .gz input (default 16 GiB)' })
+    .option('max-memory', { type: 'string', describe: 'memory the run may use, e.g. 4G (default: 80% of the available memory)' })
     .option('timeout', { type: 'number', describe: 'give up after this many seconds (the whole run, config and rule code included)' })
-    .group(['max-field-bytes', 'max-columns', 'max-decompressed-bytes', 'timeout'], 'Limits:')
+    .group(['max-field-bytes', 'max-columns', 'max-decompressed-bytes', 'max-memory', 'timeout'], 'Limits:')
     .example('$0 data.csv -l target', 'report on the terminal')
     .example('$0 data.csv -b good.csv', 'compare with a trusted file')
     .example('$0 data.csv -f json', 'one JSON document on stdout')
@@ -153,6 +156,9 @@ function parseArgs(given: string[]): CliArgs {
   ] as const) {
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new UsageError(`${name} must be a positive whole number (got ${String(value)})`);
   }
+  if (args.maxMemory !== undefined && parseByteSize(args.maxMemory) === null) {
+    throw new UsageError(`--max-memory takes a size such as 4G, 512M or a number of bytes (got ${args.maxMemory})`);
+  }
   return args;
 }
 
@@ -184,8 +190,9 @@ async function main(): Promise<number> {
     force: args.force,
     inputs: [args.candidate, args.baseline, args.config || configFile, ...(args.rules ?? [])].filter((f): f is string => typeof f === 'string' && f !== '-'),
   });
-  const candidate = await inputFile(args.candidate, 'candidate');
-  const baseline = args.baseline ? await inputFile(args.baseline, 'baseline') : null;
+  const memoryBudget = args.maxMemory !== undefined ? parseByteSize(args.maxMemory)! : defaultMemoryBudget();
+  const candidate = await inputFile(args.candidate, 'candidate', memoryBudget);
+  const baseline = args.baseline ? await inputFile(args.baseline, 'baseline', memoryBudget) : null;
   const progress = createProgress(Boolean(process.stderr.isTTY) && !args.quiet);
   const deadline = inherited ?? Infinity;
   const { report, histograms } = await runAuditWithData({
@@ -204,6 +211,7 @@ async function main(): Promise<number> {
       maxFieldBytes: args.maxFieldBytes,
       maxColumns: args.maxColumns,
       maxDecompressedBytes: args.maxDecompressedBytes,
+      maxMemoryBytes: memoryBudget,
       onProgress: (read, total) => progress.loading(read, total),
     },
     onStage: (stage) => {

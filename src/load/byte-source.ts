@@ -30,6 +30,8 @@ export interface ByteSourceOptions {
   readonly maxDecompressedBytes?: number;
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
   readonly totalBytes?: number;
+  /** Sees every text byte (decompressed when gzip), to stop a load that cannot fit in memory. */
+  readonly memoryGuard?: { add(bytes: number): void };
 }
 
 /** The file's bytes, in chunks of `chunkSize`; unreadable files become InputErrors. */
@@ -94,12 +96,21 @@ export async function* textBytes(
     headBytes += next.value.length;
   }
   const all = replay(head, iterator);
+  const guard = options.memoryGuard;
   if (!startsWithGzipMagic(head)) {
-    yield* all;
+    yield* guard ? guarded(all, guard) : all;
     return;
   }
   info.compressed = true;
-  yield* gunzipped(all, options, info);
+  const text = gunzipped(all, options, info);
+  yield* guard ? guarded(text, guard) : text;
+}
+
+async function* guarded(chunks: AsyncIterable<Buffer>, guard: { add(bytes: number): void }): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    guard.add(chunk.length);
+    yield chunk;
+  }
 }
 
 async function* countedChunks(

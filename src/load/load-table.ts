@@ -18,6 +18,8 @@ import type { LoadedTable } from '../table/table.js';
 import { DEFAULT_CHUNK_SIZE, fileChunks, fileSize } from './byte-source.js';
 import { readCsv, type CsvReadOptions } from './read-csv.js';
 import { TableBuilder } from './table-builder.js';
+import { MemoryGuard } from './memory-budget.js';
+import { open } from 'node:fs/promises';
 
 export interface LoadOptions {
   /** `,` `;` `|` `\t` (or `tab`), any single ASCII character; detected when absent. */
@@ -34,12 +36,17 @@ export interface LoadOptions {
   /** Bytes per read, default 1 MiB. */
   chunkSize?: number;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Memory the run may use, in bytes (src/load/memory-budget.ts); unlimited when absent. */
+  maxMemoryBytes?: number;
 }
 
 export async function loadTable(path: string, options: LoadOptions = {}): Promise<LoadedTable> {
   const totalBytes = await fileSize(path);
-  const read = (quote: LoadOptions['quote']) =>
-    parseCsvChunks(fileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE), { ...options, quote, path, totalBytes });
+  const read = (quote: LoadOptions['quote']) => {
+    const memoryGuard = options.maxMemoryBytes === undefined ? undefined : new MemoryGuard(path, options.maxMemoryBytes, undefined);
+    return parseCsvChunks(fileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE), { ...options, quote, path, totalBytes, memoryGuard });
+  };
+  if (options.maxMemoryBytes !== undefined && !(await isGzip(path))) new MemoryGuard(path, options.maxMemoryBytes, totalBytes);
   try {
     return await read(options.quote);
   } catch (error) {
@@ -65,7 +72,7 @@ export async function loadTable(path: string, options: LoadOptions = {}): Promis
  */
 export async function parseCsvChunks(
   chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
-  options: LoadOptions & { path: string; totalBytes?: number },
+  options: LoadOptions & { path: string; totalBytes?: number; memoryGuard?: MemoryGuard },
 ): Promise<LoadedTable> {
   let builder: TableBuilder | null = null;
   const read = await readCsv(chunks, options satisfies CsvReadOptions, (dialect, hint) => {
@@ -94,4 +101,16 @@ export async function parseCsvChunks(
       warnings: [...read.warnings, ...table.warnings, ...table.columnWarnings()],
     },
   };
+}
+
+/** Whether the file starts with the gzip magic bytes (its size says nothing of its text then). */
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
 }

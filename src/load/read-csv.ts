@@ -29,6 +29,8 @@ export interface CsvReadOptions {
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Size of the stored input when known (for onProgress). */
   readonly totalBytes?: number;
+  /** Sees every text byte, to stop a load that cannot fit in the memory budget. */
+  readonly memoryGuard?: { add(bytes: number): void };
 }
 
 export interface CsvDialect {
