@@ -21,7 +21,7 @@ import { runModelStage, type FindingAdjustment, type ModelStageInput } from './m
 import { BACKDOOR_TRIGGER, MODEL_CASES, PLANTED_ROWS_CHECK, RELABEL_SUSPECTS, STAGE_CHECKS } from './model/checks.js';
 import { resolvedOptions } from './engine/rule-options.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
-import { buildHistogramData, type HistogramData } from './render/histogram.js';
+import { buildHistogramData, type HistogramData } from './report/histograms.js';
 
 export interface AuditOptions {
   candidate: string;
@@ -46,8 +46,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   return (await runAuditWithData(options)).report;
 }
 
-/** The report and the per-class histograms the human formats draw (kept out of the JSON). */
-export async function runAuditWithData(options: AuditOptions): Promise<{ report: Report; histograms: () => HistogramData }> {
+/** The report; `histograms` is the report's own histogram data (kept for callers of the earlier form). */
+export async function runAuditWithData(options: AuditOptions): Promise<{ report: Report; histograms: () => HistogramData | null }> {
   const timings: Record<string, number> = {};
   const time = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
     options.onStage?.(stage);
@@ -136,9 +136,13 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
       warnings: [...source.warnings],
     },
     errors,
+    histograms: null,
     notes: [...notes, ...candidate.schema.notes, ...ruleRun.skipped.map((s) => `Rule ${s.rule} skipped: ${s.reason}.`), ...(modelStage?.notes ?? [])],
   };
-  return { report, histograms: () => buildHistogramData(candidate, baseline, report) };
+  const histogramsStarted = performance.now();
+  report.histograms = buildHistogramData(candidate, baseline, report);
+  report.timings.histograms = Math.round(performance.now() - histogramsStarted);
+  return { report, histograms: () => report.histograms };
 }
 
 function buildDatasets(

@@ -23,6 +23,7 @@ import { safeText } from './format.js';
 import { addUserRules, allChecks, loadBuiltinRules } from './engine/registry.js';
 import { describeCheck, listChecks } from './commands/rules.js';
 import { initCommand } from './commands/init-command.js';
+import { renderCommand } from './commands/render-command.js';
 
 
 interface CliArgs {
@@ -54,6 +55,7 @@ interface CliArgs {
 const EPILOG = `Commands:
   audit-data rules [ID]        list the rules and checks, or print one in full
   audit-data init <baseline>   write an audit.config.ts learned from a file
+  audit-data render <report>   a saved JSON report in another format
 
 Exit codes:
   0  verdict trusted (with --fail-on: nothing at or above that severity)
@@ -169,9 +171,13 @@ async function main(): Promise<number> {
   const argv = hideBin(process.argv);
   if (argv[0] === 'rules') return rulesCommand(argv.slice(1));
   if (argv[0] === 'init') return initCommand(argv.slice(1));
+  if (argv[0] === 'render') return renderCommand(argv.slice(1), { width: terminalWidth(), formatFromName });
   const args = parseArgs(argv);
-  const inferred = args.out && !formatGiven(argv) ? formatFromName(args.out) : undefined;
-  if (inferred) args.format = inferred;
+  const named = args.out ? formatFromName(args.out) : undefined;
+  if (named && formatGiven(argv) && named !== args.format) {
+    throw new UsageError(`--out ${args.out} names a ${named} file but --format is ${args.format}; drop one of them`);
+  }
+  if (named) args.format = named;
   if (argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return 0;
   const inherited = inheritedDeadline();
   if (args.timeout && inherited === null) return runWatched(args.timeout);
@@ -195,7 +201,7 @@ async function main(): Promise<number> {
   const baseline = args.baseline ? await inputFile(args.baseline, 'baseline', memoryBudget) : null;
   const progress = createProgress(Boolean(process.stderr.isTTY) && !args.quiet);
   const deadline = inherited ?? Infinity;
-  const { report, histograms } = await runAuditWithData({
+  const { report } = await runAuditWithData({
     candidate: candidate.file,
     baseline: baseline?.file,
     label: args.label,
@@ -225,8 +231,8 @@ async function main(): Promise<number> {
   if (report.baseline && baseline) report.baseline.path = baseline.shown;
   const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && args.format === 'table' && !args.out;
   const width = terminalWidth();
-  const text = await render(report, args.format, { color: useColor, width, histograms });
-  const plainText = useColor ? await render(report, args.format, { color: false, width, histograms }) : text;
+  const text = await render(report, args.format, { color: useColor, width });
+  const plainText = useColor ? await render(report, args.format, { color: false, width }) : text;
   const inputs = [candidate.file, ...(baseline ? [baseline.file] : []), ...(configFile ? [configFile] : [])];
   await writeOutputs(report, text, plainText, {
     source: candidate.file,

@@ -11,20 +11,8 @@ import type { Finding } from '../engine/finding.js';
 import type { Report, Trigger } from '../report/report.js';
 import { displayValue, formatInteger, formatShort, percent, rowSample, triggerSentence, triggerWhere, visible } from '../format.js';
 import { labelName, nextStep } from './text.js';
-import {
-  baseName,
-  compactValue,
-  humanKey,
-  modelEnabled,
-  modelEntries,
-  perClass,
-  tableColumns,
-  title,
-  type ClassCounts,
-  type ColumnHistogram,
-  type HistogramBar,
-  type HistogramData,
-} from './histogram.js';
+import { baseName, compactValue, humanKey, modelEnabled, modelEntries, perClass, tableColumns, title } from './report-text.js';
+import { type ClassCounts, type ColumnHistogram, type HistogramBar, type HistogramData } from '../report/histograms.js';
 
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -41,7 +29,8 @@ const VERDICT_TEXT = {
   trusted: 'Trusted: nothing stands out',
 } as const;
 
-export function renderHtml(report: Report, data?: HistogramData): string {
+export function renderHtml(report: Report, given: HistogramData | null | undefined = report.histograms): string {
+  const data = given ?? undefined;
   const name = baseName(report.candidate.path);
   const parts: string[] = [];
   parts.push('<!doctype html>');
@@ -200,7 +189,9 @@ function findingsSection(report: Report): string {
 // Histograms
 
 function histogramSection(data: HistogramData | undefined): string {
-  const out: string[] = ['<section id="histograms">', '<h2>Where the suspicious values sit</h2>'];
+  const informative = data !== undefined && data.columns.length > 0 && data.columns.every((c) => c.reasons.includes('informative about the label'));
+  const heading = informative ? 'The columns that tell the classes apart' : 'Where the suspicious values sit';
+  const out: string[] = ['<section id="histograms">', `<h2>${heading}</h2>`];
   if (!data) {
     out.push('<p class="empty">Histograms were not computed for this rendering.</p></section>');
     return out.join('\n');

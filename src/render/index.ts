@@ -2,7 +2,6 @@
 import type { Report } from '../report/report.js';
 import { renderJson } from './json.js';
 import { renderTerminal } from './terminal.js';
-import type { HistogramData } from './histogram.js';
 
 export const FORMATS = ['table', 'json', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -10,8 +9,6 @@ export type Format = (typeof FORMATS)[number];
 export interface RenderOptions {
   color: boolean;
   width?: number;
-  /** Per-class histograms for the human formats (html, markdown). */
-  histograms?: () => HistogramData;
 }
 
 export async function render(report: Report, format: Format, options: RenderOptions): Promise<string> {
@@ -21,8 +18,8 @@ export async function render(report: Report, format: Format, options: RenderOpti
     case 'table':
       return renderTerminal(report, options);
     case 'markdown':
-      return (await import('./markdown.js')).renderMarkdown(report, options.histograms?.());
+      return (await import('./markdown.js')).renderMarkdown(report);
     case 'html':
-      return (await import('./html.js')).renderHtml(report, options.histograms?.());
+      return (await import('./html.js')).renderHtml(report);
   }
 }

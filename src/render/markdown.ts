@@ -9,18 +9,8 @@ import type { Finding } from '../engine/finding.js';
 import type { Report } from '../report/report.js';
 import { displayValue, formatInteger, percent, rowSample, triggerSentence, triggerWhere, visible } from '../format.js';
 import { labelName, nextStep } from './text.js';
-import {
-  compactValue,
-  humanKey,
-  modelEnabled,
-  modelEntries,
-  perClass,
-  tableColumns,
-  title,
-  type ClassCounts,
-  type ColumnHistogram,
-  type HistogramData,
-} from './histogram.js';
+import { compactValue, humanKey, modelEnabled, modelEntries, perClass, tableColumns, title } from './report-text.js';
+import { type ClassCounts, type ColumnHistogram, type HistogramData } from '../report/histograms.js';
 
 /** Text safe in a Markdown table cell or paragraph. */
 export function md(text: string): string {
@@ -40,7 +30,8 @@ function table(head: string[], rows: string[][], align?: ('l' | 'r')[]): string[
 
 const VERDICT_ICON = { reject: '⛔', review: '⚠️', trusted: '✅' } as const;
 
-export function renderMarkdown(report: Report, data?: HistogramData): string {
+export function renderMarkdown(report: Report, given: HistogramData | null | undefined = report.histograms): string {
+  const data = given ?? undefined;
   const out: string[] = [];
   const c = report.candidate;
   out.push(`## ${VERDICT_ICON[report.verdict]} audit-data: **${report.verdict.toUpperCase()}** · trust score ${formatInteger(report.trustScore)}/100`);
@@ -171,7 +162,8 @@ function seriesName(data: HistogramData, s: ClassCounts): string {
 }
 
 function histograms(data: HistogramData | undefined): string[] {
-  const out: string[] = ['### Where the suspicious values sit', ''];
+  const informative = data !== undefined && data.columns.length > 0 && data.columns.every((c) => c.reasons.includes('informative about the label'));
+  const out: string[] = [informative ? '### The columns that tell the classes apart' : '### Where the suspicious values sit', ''];
   if (!data) {
     out.push('Histograms were not computed for this rendering (`--format html` draws them).', '');
     return out;

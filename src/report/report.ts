@@ -34,6 +34,8 @@ export interface ScoreItem {
   cost: number;
 }
 
+import type { HistogramData } from './histograms.js';
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: string; version: string };
@@ -54,4 +56,10 @@ export interface Report {
   input: { delimiter: string; delimiterSource: string; quote: string; quoteSource: string; encoding: string; compressed: boolean; blankLinesSkipped: number; warnings: string[] };
   errors: { rule: string; message: string }[];
   notes: string[];
+  /**
+   * Per-class histograms of the implicated columns (or, on a clean report, of the most
+   * informative ones), for the human formats; null when they could not be computed
+   * (src/report/histograms.ts, docs/report.md).
+   */
+  histograms: HistogramData | null;
 }

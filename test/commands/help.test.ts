@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CREDIT, tempFolder } from '../fixtures.js';
-import { runCli } from '../robustness/cli.js';
+import { assertCleanError, runCli } from '../robustness/cli.js';
 
 test('--help: grouped options with short aliases, --no-model, examples, exit codes, environment and the subcommands, within 80 columns', async () => {
   const help = await runCli(['--help'], { env: { COLUMNS: '80' } });
@@ -19,7 +19,7 @@ test('--help: grouped options with short aliases, --no-model, examples, exit cod
   assert.ok(text.split('\n').every((line) => line.length <= 80), 'fits 80 columns');
 });
 
-test('--out report.html without --format writes HTML; an explicit --format wins', async () => {
+test('--out report.html without --format writes HTML; a --format that disagrees with the name is an error', async () => {
   const dir = tempFolder('audit-data-help-');
   const data = path.join(dir, 'small.csv');
   writeSample(data);
@@ -30,9 +30,10 @@ test('--out report.html without --format writes HTML; an explicit --format wins'
   const json = path.join(dir, 'report.json');
   await runCli([data, '-l', 'DEFAULT', '--no-model', '-o', json]);
   assert.equal((JSON.parse(readFileSync(json, 'utf8')) as { schemaVersion: number }).schemaVersion, 1);
-  const forced = path.join(dir, 'table.html');
-  await runCli([data, '-l', 'DEFAULT', '--no-model', '-o', forced, '--format', 'table']);
-  assert.doesNotMatch(readFileSync(forced, 'utf8'), /<html/i);
+  const mismatch = await runCli([data, '-l', 'DEFAULT', '--no-model', '-o', path.join(dir, 'table.html'), '--format', 'table']);
+  assertCleanError(mismatch, /--out .*table\.html names a html file but --format is table; drop one of them/);
+  const matching = await runCli([data, '-l', 'DEFAULT', '--no-model', '-o', path.join(dir, 'again.html'), '-f', 'html']);
+  assert.ok(matching.code === 0 || matching.code === 1);
 });
 
 function writeSample(file: string): void {

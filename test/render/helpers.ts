@@ -7,7 +7,7 @@ import { inferSchema } from '../../src/schema/schema.js';
 import { DatasetIndexes } from '../../src/engine/indexes.js';
 import type { Dataset } from '../../src/engine/dataset.js';
 import type { Report } from '../../src/report/report.js';
-import { buildHistogramData, type HistogramData } from '../../src/render/histogram.js';
+import { buildHistogramData, type HistogramData } from '../../src/report/histograms.js';
 import assert from 'node:assert/strict';
 
 export async function dataset(file: string, label?: string): Promise<Dataset> {

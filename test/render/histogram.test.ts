@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { buildHistogramData, niceStep, type ColumnHistogram } from '../../src/render/histogram.js';
+import { buildHistogramData, niceStep, type ColumnHistogram } from '../../src/report/histograms.js';
 import { formatShort as shortNumber } from '../../src/format.js';
 import type { Report, Trigger } from '../../src/report/report.js';
 import { runAudit } from '../../src/audit.js';

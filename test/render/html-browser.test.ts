@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderHtml } from '../../src/render/html.js';
 import { runAudit } from '../../src/audit.js';
-import { buildHistogramData } from '../../src/render/histogram.js';
+import { buildHistogramData } from '../../src/report/histograms.js';
 import { dataset, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE } from './helpers.js';
 import { tempFolder, writePoisoned } from '../fixtures.js';
 

@@ -43,7 +43,7 @@ test('the poisoned credit report: CSP, verdict first, findings, histogram with t
 
 test('a report with triggers and a model section shows both; without data, no histograms', async () => {
   const { report } = await hostileReport(folder);
-  const html = renderHtml(report);
+  const html = renderHtml({ ...report, histograms: null });
   checkHtml(html);
   assert.match(html, /<table class="triggers">/);
   assert.match(html, /93%/);
@@ -76,7 +76,7 @@ test('same report, same HTML', async () => {
 
 test('a clean file without a label: trusted, no histograms, still well-formed', async () => {
   const file = path.join(folder, 'plain.csv');
-  writeFileSync(file, 'a,b\n' + Array.from({ length: 50 }, (_, i) => `${i % 7},x${i % 3}`).join('\n') + '\n');
+  writeFileSync(file, 'a,b\n' + Array.from({ length: 50 }, (_, i) => `${i},${i * 3.5}`).join('\n') + '\n');
   const { report, data } = await audit(file);
   const html = renderHtml(report, data);
   checkHtml(html);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { renderHtml } from '../../src/render/html.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderTerminal } from '../../src/render/terminal.js';
-import type { HistogramData } from '../../src/render/histogram.js';
+import type { HistogramData } from '../../src/report/histograms.js';
 import type { Report } from '../../src/report/report.js';
 import { checkHtml, checkMarkdown } from './helpers.js';
 
@@ -62,6 +62,7 @@ function report(t: string[]): { report: Report; data: HistogramData } {
     input: { delimiter: ',', delimiterSource: 'detected', quote: 'double', quoteSource: 'detected', encoding: 'utf8', compressed: false, blankLinesSkipped: 0, warnings: [note] },
     errors: [{ rule: other, message }],
     notes: [note, message],
+    histograms: null,
   };
   const data: HistogramData = {
     label: other,

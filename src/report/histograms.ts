@@ -1,11 +1,12 @@
 /**
- * Per-class histograms of the columns a report implicates, for the HTML and Markdown reports.
- *
- * The Report carries findings, not distributions, so the audit computes this beside it
- * (`buildHistogramData(candidate, baseline, report)`) and the renderers only format it.
+ * Per-class histograms of the columns a report implicates: part of the report model
+ * (`report.histograms`, docs/report.md), computed here from the loaded tables once the findings
+ * are known, so that the HTML and Markdown renderers format a saved report as they format a
+ * fresh one.
  *
  * Implicated columns: the columns of the triggers (and of a trigger's paired column), then the
- * columns of high and critical findings, in report order, at most MAX_COLUMNS. The "spike"
+ * columns of high and critical findings, in report order, at most MAX_COLUMNS. A report with
+ * none shows the INFORMATIVE_COLUMNS that tell the classes apart best instead. The "spike"
  * values are the trigger values (or ranges) and the finding values on those columns.
  *
  * Axis, per column (the same bars for every class and for both files, so panels line up):
@@ -22,17 +23,20 @@
 import type { Dataset } from '../engine/dataset.js';
 import type { CellValue } from '../engine/finding.js';
 import type { ValueIndex } from '../engine/indexes.js';
-import type { Finding } from '../engine/finding.js';
 import type { Report } from '../report/report.js';
 import { MISSING_CODE } from '../table/table.js';
 import { severityRank } from '../engine/finding.js';
 import { quantileOfCounts, upperQuantile } from '../stats/quantile.js';
-import { displayValue, formatCompact, formatNumber, formatRange, formatShort, percent } from '../format.js';
+import { displayValue, formatNumber, formatRange, formatShort } from '../format.js';
+import { compareText } from '../util/compare.js';
 
 export const MAX_COLUMNS = 12;
 export const MAX_CATEGORIES = 64;
 export const MAX_TEXT_BARS = 30;
 export const BIN_TARGET = 30;
+/** On a report that implicates no column: the most informative columns shown, of the first features scanned. */
+export const INFORMATIVE_COLUMNS = 4;
+export const INFORMATIVE_SCANNED = 40;
 
 export type BarKind = 'value' | 'bin' | 'below' | 'above' | 'range' | 'other' | 'missing';
 
@@ -138,7 +142,40 @@ export function buildHistogramData(candidate: Dataset, baseline: Dataset | null,
     }
     columns.push(columnHistogram(candidate, baseline, index, spikes));
   }
+  if (implicated.size === 0 && labelInfo) columns.push(...informativeColumns(candidate, baseline));
   return { label: labelInfo?.name ?? null, hasBaseline: baseline !== null, columns, omitted };
+}
+
+/**
+ * A report that implicates no column still shows where the data was looked at: the feature
+ * columns that tell the classes apart best (mutual information of their bars with the label),
+ * at most INFORMATIVE_COLUMNS of the first INFORMATIVE_SCANNED features.
+ */
+function informativeColumns(candidate: Dataset, baseline: Dataset | null): ColumnHistogram[] {
+  const scored = candidate.schema.featureColumns.slice(0, INFORMATIVE_SCANNED).map((column) => {
+    const histogram = columnHistogram(candidate, baseline, column, { values: [], ranges: [], reasons: ['informative about the label'] });
+    return { histogram, information: mutualInformation(histogram) };
+  });
+  return scored
+    .filter((s) => s.information > 0)
+    .sort((a, b) => b.information - a.information || compareText(a.histogram.column, b.histogram.column))
+    .slice(0, INFORMATIVE_COLUMNS)
+    .map((s) => s.histogram);
+}
+
+function mutualInformation(histogram: ColumnHistogram): number {
+  const counts = histogram.classes.filter((c) => !c.unlabelled).map((c) => c.candidate);
+  const total = counts.reduce((sum, row) => sum + row.reduce((a, b) => a + b, 0), 0);
+  if (total === 0) return 0;
+  const barTotals = histogram.bars.map((_, bar) => counts.reduce((sum, row) => sum + (row[bar] ?? 0), 0));
+  let information = 0;
+  for (const row of counts) {
+    const classTotal = row.reduce((a, b) => a + b, 0);
+    row.forEach((n, bar) => {
+      if (n > 0) information += (n / total) * Math.log((n * total) / (classTotal * barTotals[bar]));
+    });
+  }
+  return information;
 }
 
 interface Side {
@@ -433,95 +470,4 @@ function round12(v: number): number {
 
 // ---------------------------------------------------------------------------------------------
 // Display helpers shared by the HTML and Markdown reports (plain text out; each format escapes it).
-
-/** camelCase / snake_case key -> "camel case". */
-export function humanKey(key: string): string {
-  return key
-    .replace(/_/g, ' ')
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase();
-}
-
-const SHARE_KEY = /(share|rate|purity|accuracy|agreement|recall|precision)$/i;
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * A value from evidence or the model section as one short line: shares in percent (by key
- * name), arrays capped, objects as "a (b)" pairs or "key value" lists. At most `limit` characters.
- */
-export function compactValue(value: unknown, key = '', limit = 160): string {
-  const text = compact(value, key, 0);
-  return text.length > limit ? text.slice(0, limit - 1) + '…' : text;
-}
-
-function compact(value: unknown, key: string, depth: number): string {
-  if (value === null || value === undefined) return '–';
-  if (typeof value === 'number') return SHARE_KEY.test(key) && value >= 0 && value <= 1 ? percent(value) : formatCompact(value);
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (Array.isArray(value)) {
-    if (value.length === 0) return 'none';
-    const scalars = value.every((item) => typeof item !== 'object' || item === null);
-    // A top-level list of names (features, columns) is shown whole, up to 40.
-    const cap = depth === 0 && scalars ? 40 : 6;
-    const shown = value.slice(0, cap).map((item) => compact(item, key, depth + 1));
-    const more = value.length > cap ? ` … (${value.length})` : '';
-    if (!scalars) return shown.join('; ') + more;
-    return depth > 0 && value.length === 2 && typeof value[0] === 'number' ? `[${shown.join(', ')}]` : shown.join(', ') + more;
-  }
-  if (isPlainObject(value)) {
-    const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
-    if (depth > 2) return '…';
-    // {value, count} and similar pairs read best as "value (count)".
-    if (entries.length === 2 && depth > 0 && entries.every(([, v]) => typeof v !== 'object')) {
-      return `${compact(entries[0][1], entries[0][0], depth + 1)} (${compact(entries[1][1], entries[1][0], depth + 1)})`;
-    }
-    const text = entries.map(([k, v]) => `${humanKey(k)} ${compact(v, k, depth + 1)}`);
-    return depth > 0 ? `(${text.join(', ')})` : text.join(' · ');
-  }
-  return String(value);
-}
-
-export function findingsAboveInfo(report: Report): Finding[] {
-  return report.findings.filter((f) => f.severity !== 'info');
-}
-
-export function baseName(file: string): string {
-  const parts = file.split(/[\\/]/);
-  return parts[parts.length - 1] || file;
-}
-
-/** Model section: the `enabled` flag is shown as a sentence, not a row. */
-export function modelEntries(model: Record<string, unknown>): [string, unknown][] {
-  return Object.entries(model).filter(([key]) => key !== 'enabled');
-}
-
-/** A per-class array (one number per class) as "0: 95% · 1: 36%", else null. */
-export function perClass(value: unknown, key: string, classes: readonly string[] | undefined): string | null {
-  if (!classes || !Array.isArray(value) || value.length !== classes.length || value.length < 2) return null;
-  if (!value.every((v) => typeof v === 'number')) return null;
-  return value.map((v, i) => `${classes[i]}: ${compactValue(v, key)}`).join(' · ');
-}
-
-/** "comparison" -> "Comparison", "heldOut" -> "Held out". */
-export function title(key: string): string {
-  const text = humanKey(key);
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-export function modelEnabled(report: Report): boolean {
-  return report.model.enabled !== false && modelEntries(report.model).length > 0;
-}
-
-/** Columns of an array of plain objects (union of keys, first-seen order), or null if it is not one. */
-export function tableColumns(value: unknown): string[] | null {
-  if (!Array.isArray(value) || value.length === 0 || !value.every(isPlainObject)) return null;
-  const keys: string[] = [];
-  for (const row of value as Record<string, unknown>[]) for (const key of Object.keys(row)) if (!keys.includes(key)) keys.push(key);
-  return keys;
-}
 
