@@ -12,7 +12,7 @@ import type { Report, Trigger } from '../report/report.js';
 import { displayValue, formatInteger, formatShort, percent, rowSample, triggerSentence, triggerWhere, visible } from '../format.js';
 import { labelName, nextStep } from './text.js';
 import { baseName, compactValue, humanKey, modelEnabled, modelEntries, perClass, tableColumns, title } from './report-text.js';
-import { type ClassCounts, type ColumnHistogram, type HistogramBar, type HistogramData } from '../report/histograms.js';
+import { INFORMATIVE_REASON, type ClassCounts, type ColumnHistogram, type HistogramBar, type HistogramData } from '../report/histograms.js';
 
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -189,7 +189,7 @@ function findingsSection(report: Report): string {
 // Histograms
 
 function histogramSection(data: HistogramData | undefined): string {
-  const informative = data !== undefined && data.columns.length > 0 && data.columns.every((c) => c.reasons.includes('informative about the label'));
+  const informative = data !== undefined && data.columns.length > 0 && data.columns.every((c) => c.reasons.includes(INFORMATIVE_REASON));
   const heading = informative ? 'The columns that tell the classes apart' : 'Where the suspicious values sit';
   const out: string[] = ['<section id="histograms">', `<h2>${heading}</h2>`];
   if (!data) {

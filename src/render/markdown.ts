@@ -10,7 +10,7 @@ import type { Report } from '../report/report.js';
 import { displayValue, formatInteger, percent, rowSample, triggerSentence, triggerWhere, visible } from '../format.js';
 import { labelName, nextStep } from './text.js';
 import { compactValue, humanKey, modelEnabled, modelEntries, perClass, tableColumns, title } from './report-text.js';
-import { type ClassCounts, type ColumnHistogram, type HistogramData } from '../report/histograms.js';
+import { INFORMATIVE_REASON, type ClassCounts, type ColumnHistogram, type HistogramData } from '../report/histograms.js';
 
 /** Text safe in a Markdown table cell or paragraph. */
 export function md(text: string): string {
@@ -162,7 +162,7 @@ function seriesName(data: HistogramData, s: ClassCounts): string {
 }
 
 function histograms(data: HistogramData | undefined): string[] {
-  const informative = data !== undefined && data.columns.length > 0 && data.columns.every((c) => c.reasons.includes('informative about the label'));
+  const informative = data !== undefined && data.columns.length > 0 && data.columns.every((c) => c.reasons.includes(INFORMATIVE_REASON));
   const out: string[] = [informative ? '### The columns that tell the classes apart' : '### Where the suspicious values sit', ''];
   if (!data) {
     out.push('Histograms were not computed for this rendering (`--format html` draws them).', '');
