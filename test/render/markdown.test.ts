@@ -1,7 +1,7 @@
 // The Markdown report: tables keep their column count whatever the data holds; no HTML from data.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { md, renderMarkdown, sparkline } from '../../src/render/markdown.js';
+import { MARKDOWN_BUDGET, md, renderMarkdown, sparkline } from '../../src/render/markdown.js';
 import { audit, cells, checkMarkdown, hostileReport, HOSTILE_COLUMN } from './helpers.js';
 import { tempFolder, writePoisoned } from '../fixtures.js';
 
@@ -40,4 +40,19 @@ test('hostile text keeps every table intact and inert', async () => {
   assert.ok(!text.includes('<script') && !text.includes('<img') && !text.includes('<iframe'));
   assert.match(text, /### Suspected backdoor triggers\n\n\| Trigger/);
   assert.match(text, /=HYPERLINK\("x"\)/);
+});
+
+test('a report with thousands of findings stays under the pull-request budget, tables still tables, with a pointer to the full report', async () => {
+  const { report, data } = await hostileReport(folder);
+  const base = report.findings[0];
+  const many = Array.from({ length: 3000 }, (_, i) => ({ ...base, severity: i % 2 ? ('medium' as const) : ('info' as const), column: `column_${i}`, message: `${base.message} (${i})` }));
+  const big = { ...report, findings: [...report.findings, ...many], notes: Array.from({ length: 500 }, (_, i) => `note ${i}`) };
+  const full = renderMarkdown(big, data);
+  assert.ok(full.length <= MARKDOWN_BUDGET, `${full.length} characters`);
+  checkMarkdown(full);
+  assert.match(full, /more findings above info are not listed here.*--format html/);
+  assert.match(full, /informational findings are not listed here/);
+  assert.match(full, /\| 1 \| \*\*high\*\*|\| 1 \| \*\*critical\*\*|\| 1 \| medium/, 'the top findings are still a table');
+  // A small report is not shortened.
+  assert.doesNotMatch(renderMarkdown(report, data), /not listed here/);
 });
