@@ -129,7 +129,7 @@ test('a broken config is one line naming the problem and exit 2, before any work
   for (const [text, pattern] of cases) {
     const cwd = folder(`bad-config-${cases.findIndex(([t]) => t === text)}`, { 'audit.config.ts': text });
     assertCleanError(await runCli([data, '--no-model'], { cwd }), pattern);
-    // --no-config ignores it.
-    assertJsonReport(await runCli([data, '--no-config', '--no-model', '--format', 'json'], { cwd }));
+    // --no-config ignores it (checked once: the others are the same path).
+    if (text === cases[0][0]) assertJsonReport(await runCli([data, '--no-config', '--no-model', '--format', 'json'], { cwd }));
   }
 });
