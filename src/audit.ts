@@ -22,6 +22,8 @@ import { BACKDOOR_TRIGGER, MODEL_CASES, PLANTED_ROWS_CHECK, RELABEL_SUSPECTS, ST
 import { resolvedOptions } from './engine/rule-options.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { buildHistogramData, type HistogramData } from './report/histograms.js';
+import { checkResults } from './report/checks.js';
+import { suspiciousSample } from './report/suspicious-sample.js';
 
 export interface AuditOptions {
   candidate: string;
@@ -137,10 +139,23 @@ export async function runAuditWithData(options: AuditOptions): Promise<{ report:
     },
     errors,
     histograms: null,
+    checks: checkResults({
+      checks: allChecks(rules),
+      findings,
+      errors,
+      skipped: ruleRun.skipped,
+      modelsSkipped: !modelEnabled ? (candidate.schema.label ? 'the model checks were turned off' : 'no label column') : modelStage && !modelStage.model.enabled ? (modelStage.notes[0] ?? 'the model checks could not run') : null,
+      hasBaseline: baseline !== null,
+      hasModelCases: (config.model?.cases?.length ?? 0) + (config.model?.unacceptable?.length ?? 0) > 0,
+      labelGuessed: candidate.schema.label?.guessed ?? false,
+      turnedOff: new Set([...settings].filter(([, s]) => s.severity === 'off').map(([id]) => id)),
+    }),
+    suspiciousSample: null,
     notes: [...notes, ...candidate.schema.notes, ...ruleRun.skipped.map((s) => `Rule ${s.rule} skipped: ${s.reason}.`), ...(modelStage?.notes ?? [])],
   };
   const histogramsStarted = performance.now();
   report.histograms = buildHistogramData(candidate, baseline, report);
+  report.suspiciousSample = suspiciousSample(candidate, report.suspiciousRows, report.histograms.columns.map((c) => c.column));
   report.timings.histograms = Math.round(performance.now() - histogramsStarted);
   return { report, histograms: () => report.histograms };
 }

@@ -46,12 +46,15 @@ export function renderHtml(report: Report, given: HistogramData | null | undefin
   parts.push('<body>');
   parts.push('<main>');
   parts.push(header(report, name));
+  parts.push(navigation(report));
   parts.push(verdictPanel(report));
   parts.push(findingsSection(report));
+  parts.push(suspiciousRowsSection(report));
   parts.push(histogramSection(data));
   parts.push(triggerSection(report));
   parts.push(modelSection(report));
   parts.push(informationalSection(report));
+  parts.push(checksSection(report));
   parts.push(schemaSection(report, data));
   parts.push(inputSection(report));
   parts.push(footer(report));
@@ -59,6 +62,54 @@ export function renderHtml(report: Report, given: HistogramData | null | undefin
   parts.push('</body>');
   parts.push('</html>');
   return parts.join('\n') + '\n';
+}
+
+function navigation(report: Report): string {
+  const links: [string, string][] = [['findings', 'Findings']];
+  if (report.suspiciousSample) links.push(['rows', 'Suspicious rows']);
+  links.push(['histograms', 'Histograms'], ['triggers', 'Triggers'], ['model', 'Models'], ['checks', 'What was checked'], ['schema', 'Schema'], ['input', 'Input']);
+  return `<nav class="sections" aria-label="sections">${links.map(([id, text]) => `<a href="#${id}">${esc(text)}</a>`).join('')}</nav>`;
+}
+
+/** The first suspicious rows with the values a reviewer quotes to a supplier. */
+function suspiciousRowsSection(report: Report): string {
+  const sample = report.suspiciousSample;
+  if (!sample) return '';
+  const out: string[] = ['<section id="rows">', `<h2>Suspicious rows <span class="muted">${formatInteger(sample.total)}</span></h2>`];
+  out.push(
+    `<p class="muted small">${sample.rows.length < sample.total ? `The first ${formatInteger(sample.rows.length)} of ${formatInteger(sample.total)}` : `All ${formatInteger(sample.total)}`}, by row number (0-based data records, header excluded). Every one, with its reasons: <code>--quarantine FILE</code>; the file without them: <code>--emit-clean FILE</code>.</p>`,
+  );
+  const head = ['row', ...sample.columns].map((c, i) => `<th${i === 0 ? ' class="num"' : ''}>${esc(c)}</th>`).join('');
+  const body = sample.rows
+    .map((r) => `<tr><td class="num">${formatInteger(r.row)}</td>${r.values.map((v) => `<td>${v === null ? '<span class="muted">(missing)</span>' : esc(displayValue(v))}</td>`).join('')}</tr>`)
+    .join('\n');
+  out.push(`<table class="data rows-sample"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`, '</section>');
+  return out.join('\n');
+}
+
+const CHECK_STATUS: Record<string, string> = { finding: 'finding', passed: 'passed', skipped: 'skipped', error: 'failed' };
+
+/** Every rule and check of the run with its result: evidence that the data was examined, and for what. */
+function checksSection(report: Report): string {
+  const checks = report.checks ?? [];
+  const out: string[] = ['<section id="checks">', `<h2>What was checked <span class="muted">${formatInteger(checks.length)} checks</span></h2>`];
+  if (checks.length === 0) {
+    out.push('<p class="empty">This report does not list its checks.</p></section>');
+    return out.join('\n');
+  }
+  const ran = checks.filter((c) => c.status !== 'skipped').length;
+  out.push(`<p class="muted small">${formatInteger(ran)} ran, ${formatInteger(checks.length - ran)} skipped. <code>audit-data rules ID</code> explains each.</p>`);
+  const rows = checks.map((c) => {
+    const result =
+      c.status === 'finding'
+        ? `${formatInteger(c.findings)} finding${c.findings === 1 ? '' : 's'}${c.highest ? `, the highest <span class="badge sev-${c.highest}">${c.highest}</span>` : ''}`
+        : c.status === 'passed'
+          ? 'nothing found'
+          : esc(c.reason ?? '');
+    return `<tr class="check-${c.status}"><td><code>${esc(c.id)}</code></td><td>${esc(c.title)}</td><td><span class="status status-${c.status}">${CHECK_STATUS[c.status]}</span></td><td>${result}</td></tr>`;
+  });
+  out.push(`<table class="checks"><thead><tr><th>check</th><th>what it looks for</th><th>result</th><th>details</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`, '</section>');
+  return out.join('\n');
 }
 
 function header(report: Report, name: string): string {
@@ -594,7 +645,7 @@ tr.flagged td{background:#fff6f0}
 .tag-label{background:#e7eefb;color:var(--cand)}
 .tag-flag{background:#fde5d8;color:var(--accent)}
 .notes{font-size:13px;color:#3e4a57}
-footer{margin-top:36px;padding-top:10px;border-top:1px solid var(--line);font-size:12px;color:var(--muted)}
+nav.sections{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0 4px;font-size:13px}nav.sections a{text-decoration:none}.status{font-size:11.5px;font-weight:700;text-transform:uppercase;letter-spacing:.04em}.status-finding{color:var(--high)}.status-passed{color:var(--ok)}.status-skipped{color:var(--muted)}.status-error{color:var(--critical)}@media print{nav.sections{display:none}}footer{margin-top:36px;padding-top:10px;border-top:1px solid var(--line);font-size:12px;color:var(--muted)}
 @media screen and (max-width:860px){main{padding:18px}.verdict{grid-template-columns:1fr}.hist-grid{grid-template-columns:1fr}}
 @media print{body{background:#fff;font-size:11.5px}main{max-width:none;padding:0;box-shadow:none}
 h2{break-after:avoid;page-break-after:avoid}tr{break-inside:avoid}.verdict{break-inside:avoid}

@@ -32,6 +32,7 @@ function compact(value: unknown, key: string, depth: number): string {
   if (typeof value === 'number') return SHARE_KEY.test(key) && value >= 0 && value <= 1 ? percent(value) : formatCompact(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return compact(Array.from(value as unknown as ArrayLike<number>), key, depth);
   if (Array.isArray(value)) {
     if (value.length === 0) return 'none';
     const scalars = value.every((item) => typeof item !== 'object' || item === null);
@@ -40,7 +41,8 @@ function compact(value: unknown, key: string, depth: number): string {
     const shown = value.slice(0, cap).map((item) => compact(item, key, depth + 1));
     const more = value.length > cap ? ` … (${value.length})` : '';
     if (!scalars) return shown.join('; ') + more;
-    return depth > 0 && value.length === 2 && typeof value[0] === 'number' ? `[${shown.join(', ')}]` : shown.join(', ') + more;
+    const interval = (depth > 0 || /range|interval|bounds/i.test(key)) && value.length === 2 && typeof value[0] === 'number';
+    return interval ? `[${shown.join(', ')}]` : shown.join(', ') + more;
   }
   if (isPlainObject(value)) {
     const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);

@@ -35,6 +35,8 @@ export interface ScoreItem {
 }
 
 import type { HistogramData } from './histograms.js';
+import type { CheckResult } from './checks.js';
+import type { SuspiciousSample } from './suspicious-sample.js';
 
 export interface Report {
   schemaVersion: 1;
@@ -62,4 +64,8 @@ export interface Report {
    * (src/report/histograms.ts, docs/report.md).
    */
   histograms: HistogramData | null;
+  /** Every rule and later-stage check of the run, with its result (src/report/checks.ts). */
+  checks: CheckResult[];
+  /** The first suspicious rows with their identifier and implicated values, or null when there are none. */
+  suspiciousSample: SuspiciousSample | null;
 }

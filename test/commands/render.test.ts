@@ -43,4 +43,12 @@ test('a clean report shows the columns that tell the classes apart', async () =>
   assert.equal(report.histograms?.columns.length, 4);
   assert.ok(report.histograms!.columns.some((c) => c.column === 'PAY_0'), report.histograms!.columns.map((c) => c.column).join(', '));
   assert.match(renderHtml(report), /<h2>The columns that tell the classes apart<\/h2>/);
+  // What was checked: every rule and later-stage check, with its result.
+  const status = new Map(report.checks.map((c) => [c.id, `${c.status}${c.reason ? `: ${c.reason}` : ''}`]));
+  assert.equal(status.size, 20);
+  assert.equal(status.get('drift'), 'skipped: no baseline given');
+  assert.equal(status.get('backdoor-trigger'), 'skipped: the model checks were turned off');
+  assert.equal(status.get('column-constraints'), 'passed');
+  assert.match(status.get('duplicate-rows')!, /^(finding|passed)$/);
+  assert.match(renderHtml(report), /<section id="checks">/);
 });

@@ -112,7 +112,7 @@ export async function hostileReport(folder: string): Promise<{ report: Report; d
  */
 export function checkHtml(html: string): string[] {
   const allowed = new Set(
-    'html head meta title style body main header section h1 h2 h3 p table thead tbody tr th td div span b code ul li a figure figcaption footer svg title line rect text path'.split(' '),
+    'html head meta title style body main header section h1 h2 h3 p table thead tbody tr th td div span b code ul li a nav figure figcaption footer svg title line rect text path'.split(' '),
   );
   const voids = new Set(['meta', 'br']);
   const stack: string[] = [];

@@ -14,7 +14,7 @@ import { renderHtml } from '../../src/render/html.js';
 import { runAudit } from '../../src/audit.js';
 import { buildHistogramData } from '../../src/report/histograms.js';
 import { dataset, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE } from './helpers.js';
-import { tempFolder, writePoisoned } from '../fixtures.js';
+import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -107,10 +107,43 @@ test('the poisoned credit report renders in Chromium with a visible spike bar', 
     assert.equal(await page.locator('script').count(), 0);
     await page.screenshot({ path: path.join(shots, 'report.png'), fullPage: true });
     await page.locator(`figure.hist-col[data-column="${column}"]`).screenshot({ path: path.join(shots, 'histogram.png') });
+    // The suspicious rows as a reviewer quotes them: the identifier values of the appended copies.
+    const rowsTable = page.locator('section#rows table.rows-sample');
+    assert.ok(await rowsTable.isVisible());
+    assert.equal(await rowsTable.locator('thead th').first().textContent(), 'row');
+    assert.ok((await rowsTable.locator('thead th').allTextContents()).includes('ID'));
+    const firstRow = report.suspiciousSample!.rows[0];
+    const idValue = String(firstRow.values[report.suspiciousSample!.columns.indexOf('ID')]);
+    assert.ok((await rowsTable.locator('tbody tr').first().locator('td').allTextContents()).includes(idValue), `the first row's ID ${idValue} is shown`);
+    assert.ok(await page.locator('nav.sections a[href="#checks"]').isVisible());
+    await page.locator('section#rows').screenshot({ path: path.join(shots, 'suspicious-rows.png') });
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: path.join(shots, 'report-print.png'), fullPage: true });
     assert.deepEqual(errors, []);
     t.diagnostic(`screenshots in ${shots}`);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the clean credit report shows histograms of the informative columns and what was checked', { timeout: 180_000 }, async (t) => {
+  if (skipWithoutBrowser(t)) return;
+  const report = await runAudit({ candidate: CREDIT, label: 'DEFAULT', model: false, now: () => new Date('2026-11-25T12:00:00.000Z') });
+  assert.equal(report.verdict, 'trusted');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const { page, errors } = await open(browser, renderHtml(report), 'clean.html');
+    const svgs = page.locator('section#histograms svg.histogram');
+    assert.ok((await svgs.count()) >= 4, 'histograms on a clean report');
+    assert.ok(await svgs.first().isVisible());
+    const checks = page.locator('section#checks table.checks tbody tr');
+    assert.equal(await checks.count(), report.checks.length);
+    assert.ok(report.checks.some((c) => c.id === 'drift' && c.status === 'skipped' && c.reason === 'no baseline given'));
+    assert.ok(report.checks.some((c) => c.id === 'backdoor-trigger' && c.status === 'skipped' && c.reason === 'the model checks were turned off'));
+    assert.ok(report.checks.some((c) => c.id === 'class-spike' && (c.status === 'passed' || c.status === 'finding')));
+    assert.match((await page.locator('section#checks').textContent()) ?? '', /class-spike/);
+    await page.screenshot({ path: path.join(shots, 'clean-report.png'), fullPage: true });
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }

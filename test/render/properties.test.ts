@@ -63,6 +63,8 @@ function report(t: string[]): { report: Report; data: HistogramData } {
     errors: [{ rule: other, message }],
     notes: [note, message],
     histograms: null,
+    checks: [],
+    suspiciousSample: null,
   };
   const data: HistogramData = {
     label: other,
