@@ -23,6 +23,7 @@ import { resolvedOptions } from './engine/rule-options.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { buildHistogramData, type HistogramData } from './report/histograms.js';
 import { checkResults } from './report/checks.js';
+import { withProgressListener, type ProgressListener } from './progress-events.js';
 import { suspiciousSample } from './report/suspicious-sample.js';
 
 export interface AuditOptions {
@@ -39,6 +40,8 @@ export interface AuditOptions {
   model?: boolean;
   load?: LoadOptions;
   onStage?: (stage: string) => void;
+  /** Counts of the long loops (rules, forest trees, probes) as they run, for a progress display. */
+  onProgress?: ProgressListener;
   now?: () => Date;
 }
 
@@ -50,6 +53,10 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
 
 /** The report; `histograms` is the report's own histogram data (kept for callers of the earlier form). */
 export async function runAuditWithData(options: AuditOptions): Promise<{ report: Report; histograms: () => HistogramData | null }> {
+  return withProgressListener(options.onProgress, () => audit(options));
+}
+
+async function audit(options: AuditOptions): Promise<{ report: Report; histograms: () => HistogramData | null }> {
   const timings: Record<string, number> = {};
   const time = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
     options.onStage?.(stage);

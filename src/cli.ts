@@ -220,6 +220,7 @@ async function main(): Promise<number> {
       maxMemoryBytes: memoryBudget,
       onProgress: (read, total) => progress.loading(read, total),
     },
+    onProgress: (stage, done, total) => progress.step(stage, done, total),
     onStage: (stage) => {
       if (Date.now() > deadline) throw new InputError(`gave up after ${args.timeout} s (--timeout) before the '${stage}' stage`);
       progress.stage(stage);

@@ -4,6 +4,7 @@
 import { binTrainingSet } from './binning.js';
 import { resolveForestOptions, type ForestOptions } from './options.js';
 import { TreeGrower, type FlatTree } from './tree.js';
+import { progressed } from '../progress-events.js';
 
 export interface TrainingData {
   /** One array per feature column, NaN = missing; all the same length. */
@@ -30,7 +31,11 @@ export function trainForestTrees(data: TrainingData, options: Partial<ForestOpti
   const rows = trainingRows(data);
   const binned = binTrainingSet(data.features, data.labels, data.classCount, rows, resolved.maxBins);
   const grower = new TreeGrower(binned, resolved);
-  const trees = treeIndices.map((index) => grower.grow(index));
+  const trees = treeIndices.map((index, i) => {
+    const tree = grower.grow(index);
+    progressed('forest trees', i + 1, treeIndices.length);
+    return tree;
+  });
   return new RandomForest(data.features.length, data.classCount, trees);
 }
 

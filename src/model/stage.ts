@@ -41,6 +41,7 @@ import { collectCandidates, hasStrongSignal, type TriggerCandidate } from './can
 import { probeTrigger, type ProbeResult, type Stamp } from './probe.js';
 import { runModelCases } from './cases.js';
 import { relabelSuspects } from './relabel.js';
+import { progressed } from '../progress-events.js';
 import type { BackdoorOptions, CasesOptions, RelabelOptions } from './checks.js';
 import { contentOrder, contentSample, contentSplit, rowKeys } from './sampling.js';
 import { formatRange, formatValue, percent, round, triggerSentence } from '../format.js';
@@ -166,7 +167,8 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     );
   }
   const probed: Probed[] = [];
-  for (const trigger of selection.probed) {
+  for (const [i, trigger] of selection.probed.entries()) {
+    progressed('probes', i, selection.probed.length);
     const rows = probeRows.filter((row) => models.evaluation.labels[row] !== trigger.targetClass);
     const probe = probeTrigger(models.candidate, models.reference, models.evaluation.features, rows, trigger.targetClass, stamps(candidate, aligned, trigger));
     const enough = probe.probes >= o.minProbes && trigger.rows.length >= o.minSupport;
@@ -175,6 +177,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     const reactsWeakly = !reacts && enough && gap >= o.suspectGap && probe.logP <= threshold;
     probed.push({ candidate: trigger, probe, reacts, reactsWeakly, implausible: { yes: false, why: [], restOfRow: null }, confirmed: false, suspected: false });
   }
+  progressed('probes', selection.probed.length, selection.probed.length);
   const reacting = probed.filter((p) => p.reacts || p.reactsWeakly);
   const restOfRow =
     models.referenceKind === 'cleaned' ? await restOfRowTests(aligned, models, reacting.filter((p) => !hasStrongSignal(p.candidate)).map((p) => p.candidate), keys, seed, o) : new Map<TriggerCandidate, RestOfRow>();

@@ -75,3 +75,20 @@ test('| head in a real shell pipeline: nothing on stderr', () => {
   assert.equal(result.status, 0);
   assert.equal(result.stderr, '');
 });
+
+test('on a terminal: a progress bar with counts and time left for the rules, the forest trees and the probes; the cursor shown again', (t) => {
+  if (spawnSync('script', ['--version']).status !== 0) {
+    t.skip('no script(1) to give the CLI a terminal');
+    return;
+  }
+  const command = [process.execPath, ...cliCommand([CREDIT, '--label', 'DEFAULT', '--format', 'json', '--out', path.join(dir, 'tty.json'), '--force'])]
+    .map((part) => `'${part.replace(/'/g, "'\\''")}'`)
+    .join(' ');
+  const run = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: cliEnv({ COLUMNS: '100' }), timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const screen = run.stdout;
+  assert.match(screen, /rules \[[^\]]*\] \d+\/\d+ rules \| \d+s left/);
+  assert.match(screen, /forest trees \[[^\]]*\] \d+\/50 trees/);
+  assert.match(screen, /probes \[[^\]]*\] \d+\/\d+ candidates/);
+  assert.ok(screen.trimEnd().endsWith('\u001b[?25h'), 'the cursor is shown again at the end');
+});
