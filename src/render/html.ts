@@ -140,6 +140,25 @@ function header(report: Report, name: string): string {
   ].join('\n');
 }
 
+/**
+ * The verdict in plain words, for a reader who is not a statistician: what was found, in the
+ * findings' and triggers' own sentences (the most severe first), or what was checked.
+ */
+function plainSummary(report: Report): string {
+  const sentences: string[] = report.triggers.slice(0, 2).map((t) => triggerSentence(t, labelName(report)));
+  for (const f of report.findings) {
+    if (sentences.length >= 4) break;
+    if (f.severity === 'critical' || f.severity === 'high' || (f.severity === 'medium' && sentences.length < 2)) sentences.push(f.message);
+  }
+  if (sentences.length === 0) {
+    const ran = (report.checks ?? []).filter((c) => c.status !== 'skipped').length;
+    sentences.push(
+      `${formatInteger(report.candidate.rows)} rows were checked${ran ? ` by ${formatInteger(ran)} checks` : ''} for impossible or planted values, copies, label conflicts and shifts${report.baseline ? ' against the baseline' : ''}; nothing found calls for a closer look.`,
+    );
+  }
+  return `<section class="summary" aria-label="summary"><h2>In plain words</h2><ul>${sentences.map((text) => `<li>${esc(text)}</li>`).join('')}</ul></section>`;
+}
+
 function verdictPanel(report: Report): string {
   const counts = (['critical', 'high', 'medium', 'low', 'info'] as const)
     .map((s) => `<span class="count sev-${s}${report.counts[s] === 0 ? ' zero' : ''}"><b>${formatInteger(report.counts[s])}</b> ${s}</span>`)
@@ -170,6 +189,7 @@ function verdictPanel(report: Report): string {
     `<div class="verdict-detail"><div class="counts">${counts}</div>${breakdown}${suspicious}`,
     `<p class="next"><b>Next step.</b> ${esc(htmlNextStep(report))}</p></div>`,
     '</section>',
+    plainSummary(report),
   ].join('\n');
 }
 

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CONTENT_SECURITY_POLICY, esc, renderHtml } from '../../src/render/html.js';
+import { compactValue, humanKey } from '../../src/render/report-text.js';
 import { audit, checkHtml, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE } from './helpers.js';
 import { tempFolder, writePoisoned } from '../fixtures.js';
 
@@ -83,4 +84,19 @@ test('a clean file without a label: trusted, no histograms, still well-formed', 
   assert.equal(data.columns.length, 0);
   assert.match(html, /No column is implicated/);
   assert.match(html, /The trigger search did not run|No backdoor trigger/);
+});
+
+test('evidence in words: known keys named for a reader, chances as "1 in N", intervals as ranges; the verdict said in plain words', async () => {
+  assert.equal(humanKey('log10PMcNemar'), 'chance the two models differ this much by luck');
+  assert.equal(humanKey('shareText'), 'share of text cells');
+  assert.equal(humanKey('someNewKey'), 'some new key');
+  assert.equal(humanKey('toString'), 'to string', 'an own entry only, never a prototype property');
+  assert.equal(compactValue(-12.4, 'log10P'), 'below 1 in a billion');
+  assert.equal(compactValue(-3.5, 'log10PCount'), 'about 1 in 3,200');
+  assert.equal(compactValue([2046, 6805], 'range'), '[2046, 6805]');
+  const { file } = writePoisoned(folder);
+  const { report, data } = await audit(file);
+  const html = renderHtml(report, data);
+  assert.match(html, /<section class="summary" aria-label="summary"><h2>In plain words<\/h2><ul><li>/);
+  assert.doesNotMatch(html, /log10 p/);
 });
