@@ -13,7 +13,7 @@ const sample: Csv = { header: credit.header, rows: credit.rows.slice(0, 6000) };
 // A value inside the normal range, on copies of defaulters: only the models can confirm it.
 const attack = appendCopies(sample, { label: 'DEFAULT', sourceClass: '1', fraction: 0.15, set: { AGE: '41', PAY_AMT1: '7777' }, seed: 5 });
 
-test('backdoor-trigger: confirmed by default; its options are its thresholds; a severity replaces its own; off drops it', async (t) => {
+test('backdoor-trigger: confirmed by default; its options are its thresholds; off drops it', async (t) => {
   const dir = tempDir(t);
   const base = await auditCsv(dir, attack.csv, undefined, { label: 'DEFAULT' });
   assert.ok(base.triggers.length > 0, `a trigger by default: ${base.findings.map((f) => `${f.rule} ${f.severity} ${f.column}`).join(', ')}`);
@@ -23,10 +23,6 @@ test('backdoor-trigger: confirmed by default; its options are its thresholds; a 
   const unreachable = await auditCsv(dir, attack.csv, undefined, { label: 'DEFAULT', config: { rules: { 'backdoor-trigger': { options: { minFlipRate: 1.01, suspectGap: 1.01 } } } } });
   assert.deepEqual(unreachable.triggers, [], 'no flip rate reaches 101%');
   assert.equal((unreachable.model as { thresholds: { minFlipRate: number } }).thresholds.minFlipRate, 1.01);
-
-  const high = await auditCsv(dir, attack.csv, undefined, { label: 'DEFAULT', config: { rules: { 'backdoor-trigger': { severity: 'high' } } } });
-  assert.ok(high.findings.filter((f) => f.rule === 'backdoor-trigger').every((f) => f.severity === 'high'));
-  assert.ok(high.findings.some((f) => f.rule === 'backdoor-trigger'));
 
   const off = await auditCsv(dir, attack.csv, undefined, { label: 'DEFAULT', config: { rules: { 'backdoor-trigger': 'off' } } });
   assert.deepEqual(off.triggers, []);
