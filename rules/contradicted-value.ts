@@ -21,6 +21,7 @@
  * Fix: drop the listed rows, or find out who wrote that value into that class.
  */
 import { defineRule } from '../src/engine/rule.js';
+import { eachColumn } from '../src/progress-events.js';
 import type { Dataset } from '../src/engine/dataset.js';
 import type { FindingDraft } from '../src/engine/finding.js';
 import { MISSING_CODE } from '../src/table/table.js';
@@ -82,7 +83,7 @@ function findContradictions(candidate: Dataset, options: Options): Contradiction
   // Screened values, grouped by (column, class): each group takes one rest-of-row pass.
   const groups: { column: number; t: number; ids: number[]; totals: number[] }[] = [];
   let screened = 0;
-  for (const column of candidate.schema.featureColumns) {
+  for (const column of eachColumn(candidate.schema.featureColumns)) {
     const index = candidate.indexes.valueIndex(column);
     const classCounts = index.classCounts!;
     const byClass = new Map<number, { column: number; t: number; ids: number[]; totals: number[] }>();

@@ -37,6 +37,7 @@
  * the way in).
  */
 import { defineRule } from '../src/engine/rule.js';
+import { eachColumn } from '../src/progress-events.js';
 import { lowerBound } from '../src/util/search.js';
 import { severityRank, type FindingDraft, type Severity } from '../src/engine/finding.js';
 import type { TriggerHint } from '../src/engine/trigger-hint.js';
@@ -107,7 +108,7 @@ export default defineRule({
   check(context) {
     const { candidate, baseline, options } = context;
     const findings: FindingDraft[] = [];
-    for (const column of candidate.schema.featureColumns) {
+    for (const column of eachColumn(candidate.schema.featureColumns)) {
       const col = candidate.table.columns[column];
       if (col.kind !== 'numeric') continue;
       const sorted = finiteDistribution(candidate, column);

@@ -220,7 +220,7 @@ async function main(): Promise<number> {
       maxMemoryBytes: memoryBudget,
       onProgress: (read, total) => progress.loading(read, total),
     },
-    onProgress: (stage, done, total) => progress.step(stage, done, total),
+    onProgress: (stage, done, total, detail) => progress.step(stage, done, total, detail),
     onStage: (stage) => {
       if (Date.now() > deadline) throw new InputError(`gave up after ${args.timeout} s (--timeout) before the '${stage}' stage`);
       progress.stage(stage);

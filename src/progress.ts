@@ -8,8 +8,8 @@ import cliProgress from 'cli-progress';
 
 export interface Progress {
   loading(bytesRead: number, totalBytes: number): void;
-  /** `done` of `total` in a long loop of `stage` (src/progress-events.ts). */
-  step(stage: string, done: number, total: number): void;
+  /** `done` of `total` in a long loop of `stage` (src/progress-events.ts); `detail` says where. */
+  step(stage: string, done: number, total: number, detail?: string): void;
   stage(name: string): void;
   done(): void;
 }
@@ -30,10 +30,10 @@ export function createProgress(enabled: boolean): Progress {
     stopBar();
     barStage = stage;
     bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: `${stage} [{bar}] {value}/{total} ${unit} | {eta_formatted} left`, hideCursor: true, clearOnComplete: true, etaBuffer: 20 },
+      { stream: process.stderr, format: `${stage} [{bar}] {shown}/{total} ${unit}{detail} | {eta_formatted} left`, hideCursor: true, clearOnComplete: true, etaBuffer: 20, barsize: Math.max(10, Math.min(40, (process.stderr.columns || 80) - 64)) },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0);
+    bar.start(total, 0, { shown: 0, detail: '' });
     return bar;
   };
   process.once('SIGINT', () => {
@@ -44,13 +44,14 @@ export function createProgress(enabled: boolean): Progress {
     loading(bytesRead, totalBytes) {
       if (totalBytes < 8 * 2 ** 20) return; // small files load in a blink
       const current = barStage === 'loading' && bar ? bar : startBar('loading', Math.ceil(totalBytes / 2 ** 20), 'MB');
-      current.update(Math.floor(bytesRead / 2 ** 20));
+      const mb = Math.floor(bytesRead / 2 ** 20);
+      current.update(mb, { shown: mb, detail: '' });
     },
-    step(stage, done, total) {
+    step(stage, done, total, detail) {
       if (total < 2) return;
       const current = barStage === stage && bar ? bar : startBar(stage, total, UNITS[stage] ?? '');
       current.setTotal(total);
-      current.update(done);
+      current.update(done, { shown: Math.floor(done), detail: detail ? ` (${detail})` : '' });
     },
     stage(name) {
       stopBar();

@@ -52,6 +52,7 @@
  * term is already significant.
  */
 import type { Dataset } from '../engine/dataset.js';
+import { eachColumn } from '../progress-events.js';
 import type { ValueIndex } from '../engine/indexes.js';
 import { MISSING_CODE } from '../table/table.js';
 import { gammaln } from 'simple-statistics';
@@ -285,7 +286,7 @@ function covers(ctx: Context, found: Conjunction, parts: readonly Part[]): boole
 function codeColumns(candidate: Dataset, baseline: Dataset | null, baselineColumnOf: BaselineColumnOf, options: CoOccurrenceOptions): ColumnCodes[] {
   const result: ColumnCodes[] = [];
   const limit = Math.min(options.maxValuesPerColumn, 255);
-  for (const column of candidate.schema.featureColumns) {
+  for (const column of eachColumn(candidate.schema.featureColumns)) {
     const index = candidate.indexes.valueIndex(column);
     const chosen: number[] = [];
     for (let id = 0; id < index.counts.length; id++) {

@@ -23,6 +23,7 @@
  * Every (value, class) tested counts toward one Bonferroni correction.
  */
 import { lowerBound } from '../util/search.js';
+import { eachColumn } from '../progress-events.js';
 import type { Dataset } from '../engine/dataset.js';
 import { overlapShare } from '../util/rows.js';
 import { logBinomialUpper, logBonferroni, logNormalUpper, logPoissonUpper } from '../stats/tails.js';
@@ -150,7 +151,7 @@ export function findSpikes(
   const labelled = label.classCounts.reduce((a, b) => a + b, 0);
   const priors = label.classCounts.map((count) => count / Math.max(1, labelled));
   const cells: { column: number; cell: Cell }[] = [];
-  for (const column of columns) {
+  for (const column of eachColumn(columns)) {
     const baselineColumn = baseline ? baselineColumnOf(column) : -1;
     const columnCells =
       baseline && baselineColumn >= 0

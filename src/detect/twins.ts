@@ -4,6 +4,7 @@
  * hash, so each column costs one sort of the keys (near-linear in rows, no pairwise compare).
  */
 import { groupEqualKeys, type DatasetIndexes, type ValueIndex } from '../engine/indexes.js';
+import { eachColumn } from '../progress-events.js';
 import { MISSING_CODE } from '../table/table.js';
 
 export interface ColumnTwins {
@@ -32,7 +33,7 @@ export function findTwins(indexes: DatasetIndexes, featureColumns: readonly numb
   const keyLo = new Uint32Array(lo.length);
   const labelIds = labelColumn === null ? null : indexes.valueIndex(labelColumn).ids;
   const result: ColumnTwins[] = [];
-  for (const column of featureColumns) {
+  for (const column of eachColumn(featureColumns)) {
     const index = indexes.valueIndex(column);
     const [cellHi, cellLo] = indexes.cellHash(column);
     for (let row = 0; row < hi.length; row++) {

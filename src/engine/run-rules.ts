@@ -5,7 +5,7 @@
  */
 import { completeFinding, isSeverity, type Finding, type FindingDraft } from './finding.js';
 import { resolvedOptions } from './rule-options.js';
-import { progressed } from '../progress-events.js';
+import { ruleStarted, rulesFinished } from '../progress-events.js';
 import type { AnyRule, RuleContext, RuleSettings } from './rule.js';
 import type { Dataset } from './dataset.js';
 import type { TriggerHint } from './trigger-hint.js';
@@ -44,7 +44,7 @@ export function runRules(
   const baselineColumnOf = (column: number): number => baselineIndex.get(candidate.table.columns[column].name) ?? -1;
   let done = 0;
   for (const [id, rule] of rules) {
-    progressed('rules', done++, rules.size);
+    ruleStarted(done++, rules.size, id);
     const setting = settings.get(id) ?? {};
     if (setting.severity === 'off') {
       run.skipped.push({ rule: id, reason: 'turned off in the config' });
@@ -79,7 +79,7 @@ export function runRules(
     }
     run.timings[id] = Math.round(performance.now() - started);
   }
-  progressed('rules', rules.size, rules.size);
+  rulesFinished(rules.size);
   return run;
 }
 
