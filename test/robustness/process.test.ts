@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { CREDIT, ROOT } from '../fixtures.js';
+import { CREDIT, ROOT, writePoisoned } from '../fixtures.js';
 import { makeWide } from '../../scripts/make-bad-fixtures.js';
 import { assertCleanError, audit, cliCommand, cliEnv } from './cli.js';
 
@@ -81,11 +81,14 @@ test('on a terminal: a progress bar with counts and time left for the rules, the
     t.skip('no script(1) to give the CLI a terminal');
     return;
   }
-  const command = [process.execPath, ...cliCommand([CREDIT, '--label', 'DEFAULT', '--format', 'json', '--out', path.join(dir, 'tty.json'), '--force'])]
+  const head = path.join(dir, 'credit-6000.csv');
+  writeFileSync(head, readFileSync(CREDIT, 'utf8').split('\n').slice(0, 6001).join('\n') + '\n');
+  const sample = writePoisoned(dir, { source: head }).file; // copies with AGE = 999: candidates to probe
+  const command = [process.execPath, ...cliCommand([sample, '--label', 'DEFAULT', '--format', 'json', '--out', path.join(dir, 'tty.json'), '--force'])]
     .map((part) => `'${part.replace(/'/g, "'\\''")}'`)
     .join(' ');
   const run = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: cliEnv({ COLUMNS: '100' }), timeout: 120_000 });
-  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.status, 1, `reject: exit 1 (${run.stderr})`);
   const screen = run.stdout;
   assert.match(screen, /rules \[[^\]]*\] \d+\/\d+ rules \| \d+s left/);
   assert.match(screen, /forest trees \[[^\]]*\] \d+\/50 trees/);
