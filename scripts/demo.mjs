@@ -5,7 +5,8 @@ import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const run = (args, title) => {
-  if (title) process.stdout.write(`\n=== ${title}\n$ audit-data ${args.map((a) => path.relative(root, a) || a).join(' ')}\n`);
+  // The command as a user types it: the options after the program (args[0] is bin/audit-data.js).
+  if (title) process.stdout.write(`\n=== ${title}\n$ audit-data ${args.slice(1).map((a) => path.relative(root, a) || a).join(' ')}\n`);
   const result = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
   if (title) process.stdout.write(`(exit code ${result.status})\n`);
   return result.status;

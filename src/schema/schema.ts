@@ -304,7 +304,7 @@ function chooseLabel(table: Table, columns: readonly ColumnInfo[], options: Sche
       const names = table.columns.map((column) => column.name).slice(0, 30).join(', ');
       throw new InputError(`label column '${options.label}' is not in the file; its columns are: ${names}`);
     }
-    const label = buildLabel(table.columns[index], index, options.labelSource ?? 'option', `chosen with --label`);
+    const label = buildLabel(table.columns[index], index, options.labelSource ?? 'option', options.labelSource === 'config' ? 'set in the config' : 'chosen with --label');
     if (label.classes.length > MAX_CLASSES) {
       throw new InputError(
         `label column '${options.label}' has ${label.classes.length} distinct values; audit-data needs a class label (at most ${MAX_CLASSES} classes)`,
