@@ -24,6 +24,7 @@ import { addUserRules, allChecks, loadBuiltinRules } from './engine/registry.js'
 import { describeCheck, listChecks } from './commands/rules.js';
 import { initCommand } from './commands/init-command.js';
 import { renderCommand } from './commands/render-command.js';
+import { diffCommand } from './commands/diff-command.js';
 
 
 interface CliArgs {
@@ -56,6 +57,7 @@ const EPILOG = `Commands:
   audit-data rules [ID]        list the rules and checks, or print one in full
   audit-data init <baseline>   write an audit.config.ts learned from a file
   audit-data render <report>   a saved JSON report in another format
+  audit-data diff <old> <new>  what changed between two saved reports
 
 Exit codes:
   0  verdict trusted (with --fail-on: nothing at or above that severity)
@@ -172,6 +174,7 @@ async function main(): Promise<number> {
   if (argv[0] === 'rules') return rulesCommand(argv.slice(1));
   if (argv[0] === 'init') return initCommand(argv.slice(1));
   if (argv[0] === 'render') return renderCommand(argv.slice(1), { width: terminalWidth(), formatFromName });
+  if (argv[0] === 'diff') return diffCommand(argv.slice(1), terminalWidth());
   const args = parseArgs(argv);
   const named = args.out ? formatFromName(args.out) : undefined;
   if (named && formatGiven(argv) && named !== args.format) {

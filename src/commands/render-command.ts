@@ -39,7 +39,8 @@ export async function renderCommand(argv: string[], context: RenderCommandContex
   return 0;
 }
 
-function readReport(file: string): Report {
+/** A saved JSON report, checked to be one. */
+export function readReport(file: string): Report {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
