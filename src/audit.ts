@@ -21,7 +21,7 @@ import { runModelStage, type FindingAdjustment, type ModelStageInput } from './m
 import { BACKDOOR_TRIGGER, MODEL_CASES, PLANTED_ROWS_CHECK, RELABEL_SUSPECTS, STAGE_CHECKS } from './model/checks.js';
 import { resolvedOptions } from './engine/rule-options.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
-import { buildHistogramData, type HistogramData } from './report/histograms.js';
+import { buildHistogramData } from './report/histograms.js';
 import { checkResults } from './report/checks.js';
 import { withProgressListener, type ProgressListener } from './progress-events.js';
 import { suspiciousSample } from './report/suspicious-sample.js';
@@ -48,15 +48,10 @@ export interface AuditOptions {
 export const DEFAULT_SEED = 42;
 
 export async function runAudit(options: AuditOptions): Promise<Report> {
-  return (await runAuditWithData(options)).report;
-}
-
-/** The report; `histograms` is the report's own histogram data (kept for callers of the earlier form). */
-export async function runAuditWithData(options: AuditOptions): Promise<{ report: Report; histograms: () => HistogramData | null }> {
   return withProgressListener(options.onProgress, () => audit(options));
 }
 
-async function audit(options: AuditOptions): Promise<{ report: Report; histograms: () => HistogramData | null }> {
+async function audit(options: AuditOptions): Promise<Report> {
   const timings: Record<string, number> = {};
   const time = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
     options.onStage?.(stage);
@@ -69,7 +64,8 @@ async function audit(options: AuditOptions): Promise<{ report: Report; histogram
   const config = parseConfig(options.config ?? {}, configFile);
   const rules = await loadBuiltinRules();
   if (options.rulePaths?.length) await addUserRules(rules, options.rulePaths);
-  checkRuleSettings(config, allChecks(rules), configFile);
+  const checks = allChecks(rules);
+  checkRuleSettings(config, checks, configFile);
   const candidateTable = await time('load', () => loadTable(options.candidate, options.load));
   checkColumnNames(config, candidateTable.columns.map((c) => c.name), configFile);
   const baselineTable = options.baseline ? await time('loadBaseline', () => loadTable(options.baseline!, options.load)) : null;
@@ -147,7 +143,7 @@ async function audit(options: AuditOptions): Promise<{ report: Report; histogram
     errors,
     histograms: null,
     checks: checkResults({
-      checks: allChecks(rules),
+      checks,
       findings,
       errors,
       skipped: ruleRun.skipped,
@@ -164,7 +160,7 @@ async function audit(options: AuditOptions): Promise<{ report: Report; histogram
   report.histograms = buildHistogramData(candidate, baseline, report);
   report.suspiciousSample = suspiciousSample(candidate, report.suspiciousRows, report.histograms.columns.map((c) => c.column));
   report.timings.histograms = Math.round(performance.now() - histogramsStarted);
-  return { report, histograms: () => report.histograms };
+  return report;
 }
 
 function buildDatasets(

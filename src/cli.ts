@@ -6,7 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError, UsageError } from './errors.js';
-import { runAuditWithData, DEFAULT_SEED } from './audit.js';
+import { runAudit, DEFAULT_SEED } from './audit.js';
 import { resolveConfig } from './config/load.js';
 import { FORMATS, render, type Format } from './render/index.js';
 import { SEVERITIES, severityRank, type Severity } from './engine/finding.js';
@@ -25,6 +25,7 @@ import { describeCheck, listChecks } from './commands/rules.js';
 import { initCommand } from './commands/init-command.js';
 import { renderCommand } from './commands/render-command.js';
 import { diffCommand } from './commands/diff-command.js';
+import { askedForHelp, commandParser } from './commands/parser.js';
 
 
 interface CliArgs {
@@ -204,7 +205,7 @@ async function main(): Promise<number> {
   const baseline = args.baseline ? await inputFile(args.baseline, 'baseline', memoryBudget) : null;
   const progress = createProgress(Boolean(process.stderr.isTTY) && !args.quiet);
   const deadline = inherited ?? Infinity;
-  const { report } = await runAuditWithData({
+  const report = await runAudit({
     candidate: candidate.file,
     baseline: baseline?.file,
     label: args.label,
@@ -256,21 +257,12 @@ async function main(): Promise<number> {
 
 /** `audit-data rules [ID] [--rules PATH...]`: the rules and checks, or one in full. */
 async function rulesCommand(argv: string[]): Promise<number> {
-  const args = yargs(argv)
-    .scriptName('audit-data rules')
-    .usage('audit-data rules [ID] [--rules PATH...]\n\nList every rule and later-stage check, or print one in full.')
+  const args = commandParser(argv, 'audit-data rules', 'audit-data rules [ID] [--rules PATH...]\n\nList every rule and later-stage check, or print one in full.')
     .command('$0 [id]', false)
     .positional('id', { type: 'string', describe: 'a rule or check id' })
     .option('rules', { type: 'string', array: true, describe: 'also list the rules in these files or folders' })
-    .help()
-    .alias('h', 'help')
-    .strict()
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw new UsageError(message || error?.message || 'invalid arguments');
-    })
     .parseSync() as { _: (string | number)[]; id?: string; rules?: string[] };
-  if (argv.includes('--help') || argv.includes('-h')) return 0;
+  if (askedForHelp(argv)) return 0;
   if (args._.length > 0) throw new UsageError(`rules takes one rule id at most (got ${[args.id, ...args._].join(' ')})`);
   const rules = await loadBuiltinRules();
   const builtIn = new Set(rules.keys());

@@ -1,29 +1,22 @@
 /** `audit-data diff OLD.json NEW.json [--format table|json]`: what changed between two saved reports. */
-import yargs from 'yargs';
 import wrapAnsi from 'wrap-ansi';
-import { UsageError } from '../errors.js';
+import { askedForHelp, commandParser } from './parser.js';
 import { diffReports, worsened, type DiffEntry, type ReportDiff } from '../report/diff.js';
 import { readReport } from './render-command.js';
 import { displayValue, terminalSafe } from '../format.js';
 
 export async function diffCommand(argv: string[], width: number): Promise<number> {
-  const args = yargs(argv)
-    .scriptName('audit-data diff')
-    .usage('audit-data diff <old.json> <new.json> [--format table|json]\n\nWhat changed between two saved reports of a dataset: findings new, gone, grown (higher severity or more rows), shrunk or unchanged, matched by rule, column and value. Exit 1 when a finding above info is new or grown, else 0.')
+  const args = commandParser(
+    argv,
+    'audit-data diff',
+    'audit-data diff <old.json> <new.json> [--format table|json]\n\nWhat changed between two saved reports of a dataset: findings new, gone, grown (higher severity or more rows), shrunk or unchanged, matched by rule, column and value. Exit 1 when a finding above info is new or grown, else 0.',
+  )
     .command('$0 <old> <new>', false)
     .positional('old', { type: 'string', describe: 'the earlier report (--format json)' })
     .positional('new', { type: 'string', describe: 'the later report' })
     .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'output format' })
-    .parserConfiguration({ 'duplicate-arguments-array': false })
-    .help()
-    .alias('h', 'help')
-    .strict()
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw new UsageError(message || error?.message || 'invalid arguments');
-    })
     .parseSync() as { old: string; new: string; format: 'table' | 'json' };
-  if (argv.includes('--help') || argv.includes('-h')) return 0;
+  if (askedForHelp(argv)) return 0;
   const diff = diffReports(readReport(args.old), readReport(args.new));
   process.stdout.write(args.format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : diffText(diff, width));
   return worsened(diff) ? 1 : 0;

@@ -1,5 +1,5 @@
 /** `audit-data init BASELINE [--label L] [--out FILE] [--force]`: writes a starting config learned from a trusted file. */
-import yargs from 'yargs';
+import { askedForHelp, commandParser } from './parser.js';
 import { InputError, UsageError } from '../errors.js';
 import { loadTable } from '../load/load-table.js';
 import { inferSchema } from '../schema/schema.js';
@@ -16,28 +16,21 @@ interface InitArgs {
 }
 
 export async function initCommand(argv: string[]): Promise<number> {
-  const args = yargs(argv)
-    .scriptName('audit-data init')
-    .usage(
-      'audit-data init <baseline> [--label L] [--out audit.config.ts] [--force]\n\n' +
-        'Write a starting audit.config.ts learned from a trusted file: kinds, observed ranges widened by their tails, ' +
-        'allowed values of low-cardinality columns, identifier and label columns, with a comment per column to edit.',
-    )
+  const args = commandParser(
+    argv,
+    'audit-data init',
+    'audit-data init <baseline> [--label L] [--out audit.config.ts] [--force]\n\n' +
+      'Write a starting audit.config.ts learned from a trusted file: kinds, observed ranges widened by their tails, ' +
+      'allowed values of low-cardinality columns, identifier and label columns, with a comment per column to edit.',
+  )
     .command('$0 <baseline>', false)
     .positional('baseline', { type: 'string', describe: 'a trusted version of the data' })
     .option('label', { alias: 'l', type: 'string', describe: 'the label column (default: by convention, else inferred)' })
     .option('out', { alias: 'o', type: 'string', default: 'audit.config.ts', describe: 'where to write the config' })
     .option('force', { type: 'boolean', default: false, describe: 'overwrite an existing config' })
     .option('delimiter', { type: 'string', describe: 'field delimiter (default: detected)' })
-    .help()
-    .alias('h', 'help')
-    .strict()
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw new UsageError(message || error?.message || 'invalid arguments');
-    })
     .parseSync() as unknown as InitArgs;
-  if (argv.includes('--help') || argv.includes('-h')) return 0;
+  if (askedForHelp(argv)) return 0;
   if (!/\.(ts|mts|js|mjs)$/.test(args.out)) throw new UsageError(`--out ${args.out}: a config is a .ts, .mts, .js or .mjs file`);
   const table = await loadTable(args.baseline, { delimiter: args.delimiter });
   if (args.label !== undefined && !table.columns.some((c) => c.name === args.label)) {

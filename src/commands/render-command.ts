@@ -1,7 +1,7 @@
 /** `audit-data render REPORT.json [--format html|markdown|table|json] [--out FILE]`: a saved report in another format. */
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
-import { InputError, UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { askedForHelp, commandParser } from './parser.js';
 import { FORMATS, render, type Format } from '../render/index.js';
 import type { Report } from '../report/report.js';
 import { writeFileAtomic } from '../load/csv-writer.js';
@@ -13,24 +13,18 @@ export interface RenderCommandContext {
 }
 
 export async function renderCommand(argv: string[], context: RenderCommandContext): Promise<number> {
-  const args = yargs(argv)
-    .scriptName('audit-data render')
-    .usage('audit-data render <report.json> [--format html|markdown|table|json] [--out FILE]\n\nRender a saved JSON report in another format; renderers are pure functions of the report, so the result is what the audit itself would have written.')
+  const args = commandParser(
+    argv,
+    'audit-data render',
+    'audit-data render <report.json> [--format html|markdown|table|json] [--out FILE]\n\nRender a saved JSON report in another format; renderers are pure functions of the report, so the result is what the audit itself would have written.',
+  )
     .command('$0 <report>', false)
     .positional('report', { type: 'string', describe: 'a report written with --format json' })
     .option('format', { alias: 'f', choices: FORMATS, describe: 'output format (default: from --out, else table)' })
     .option('out', { alias: 'o', type: 'string', describe: 'write to this file instead of stdout' })
     .option('force', { type: 'boolean', default: false, describe: 'overwrite an existing file' })
-    .parserConfiguration({ 'duplicate-arguments-array': false })
-    .help()
-    .alias('h', 'help')
-    .strict()
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw new UsageError(message || error?.message || 'invalid arguments');
-    })
     .parseSync() as { report: string; format?: Format; out?: string; force: boolean };
-  if (argv.includes('--help') || argv.includes('-h')) return 0;
+  if (askedForHelp(argv)) return 0;
   const report = readReport(args.report);
   const format = args.format ?? (args.out ? context.formatFromName(args.out) : undefined) ?? 'table';
   const text = await render(report, format, { color: false, width: context.width });

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
-import { isRuleDefinition, type AnyRule } from './rule.js';
+import { isRuleDefinition, isRuleId, type AnyRule } from './rule.js';
 import { importDefault } from './load-code.js';
 import { STAGE_CHECKS, type StageCheck } from '../model/checks.js';
 
@@ -68,7 +68,7 @@ async function importUserRule(file: string): Promise<AnyRule> {
   if (!isRuleDefinition(rule)) {
     throw new InputError(`${file}: the default export is not a rule (it needs id, title and check; use \`export default defineRule({...})\`)`);
   }
-  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(rule.id)) throw new InputError(`${file}: rule id '${rule.id}' must be kebab-case`);
+  if (!isRuleId(rule.id)) throw new InputError(`${file}: rule id '${rule.id}' must be kebab-case`);
   if (STAGE_CHECKS.some((check) => check.id === rule.id)) throw new InputError(`${file}: rule id '${rule.id}' is taken by a built-in model-stage check; choose another`);
   const { docs, defaults } = rule as { docs?: string; defaults?: object };
   return { ...rule, docs: docs ?? '', defaults: defaults ?? {} };

@@ -42,6 +42,10 @@ export type AnyRule = RuleDefinition<any, any>;
 
 const RULE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
+export function isRuleId(id: string): boolean {
+  return RULE_ID.test(id);
+}
+
 /** Typed helper for rule modules: `export default defineRule({ id, title, docs, defaults, check })`. */
 export function defineRule<Options extends object, Evidence extends object = Record<string, unknown>>(
   rule: RuleDefinition<Options, Evidence>,

@@ -43,10 +43,10 @@ export interface LoadOptions {
 export async function loadTable(path: string, options: LoadOptions = {}): Promise<LoadedTable> {
   const totalBytes = await fileSize(path);
   const read = (quote: LoadOptions['quote']) => {
-    const memoryGuard = options.maxMemoryBytes === undefined ? undefined : new MemoryGuard(path, options.maxMemoryBytes, undefined);
+    const memoryGuard = options.maxMemoryBytes === undefined ? undefined : new MemoryGuard(path, options.maxMemoryBytes);
     return parseCsvChunks(fileChunks(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE), { ...options, quote, path, totalBytes, memoryGuard });
   };
-  if (options.maxMemoryBytes !== undefined && !(await isGzip(path))) new MemoryGuard(path, options.maxMemoryBytes, totalBytes);
+  if (options.maxMemoryBytes !== undefined && !(await isGzip(path))) new MemoryGuard(path, options.maxMemoryBytes).checkWhole(totalBytes);
   try {
     return await read(options.quote);
   } catch (error) {

@@ -54,10 +54,11 @@ export class MemoryGuard {
   constructor(
     private readonly path: string,
     private readonly budget: number,
-    /** The whole text size, when known before reading (an uncompressed file). */
-    expectedText?: number,
-  ) {
-    if (expectedText !== undefined) this.check(expectedText, true);
+  ) {}
+
+  /** Refuses at once a file whose whole text size is known (an uncompressed file) and cannot fit. */
+  checkWhole(textBytes: number): void {
+    this.check(textBytes, true);
   }
 
   add(bytes: number): void {

@@ -18,7 +18,6 @@ export interface InputFile {
   file: string;
   /** How the report names it: the path given, or `stdin`. */
   shown: string;
-  spooled: boolean;
 }
 
 let spoolFolder: string | null = null;
@@ -29,7 +28,7 @@ let spoolFolder: string | null = null;
  * bytes, gzip or not).
  */
 export async function inputFile(given: string, role: string, budget = Infinity, stdin: Readable = process.stdin): Promise<InputFile> {
-  if (given === '-') return { file: await spool(stdin, 'stdin', budget), shown: 'stdin', spooled: true };
+  if (given === '-') return { file: await spool(stdin, 'stdin', budget), shown: 'stdin' };
   let info;
   try {
     info = statSync(given);
@@ -37,9 +36,9 @@ export async function inputFile(given: string, role: string, budget = Infinity, 
     throw new InputError(`${describeFileError(given, error).message} (the ${role})`);
   }
   if (info.isDirectory()) throw new InputError(`${given}: is a folder, not a file (the ${role})`);
-  if (info.isFile()) return { file: given, shown: given, spooled: false };
+  if (info.isFile()) return { file: given, shown: given };
   // A FIFO, a character device or a socket: a stream, read once.
-  return { file: await spool(createReadStream(given), given, budget), shown: given, spooled: true };
+  return { file: await spool(createReadStream(given), given, budget), shown: given };
 }
 
 async function spool(source: Readable, name: string, budget: number): Promise<string> {
