@@ -25,6 +25,8 @@ import { describeCheck, listChecks } from './commands/rules.js';
 import { initCommand } from './commands/init-command.js';
 import { renderCommand } from './commands/render-command.js';
 import { diffCommand } from './commands/diff-command.js';
+import { scanCommand } from './commands/scan-command.js';
+import { acceptCommand } from './commands/accept-command.js';
 import { askedForHelp, commandParser } from './commands/parser.js';
 
 
@@ -59,6 +61,8 @@ const EPILOG = `Commands:
   audit-data init <baseline>   write an audit.config.ts learned from a file
   audit-data render <report>   a saved JSON report in another format
   audit-data diff <old> <new>  what changed between two saved reports
+  audit-data scan <path...>    audit many datasets, keep a history, say what is new
+  audit-data accept <report>   record findings as accepted (reviewed)
 
 Exit codes:
   0  verdict trusted (with --fail-on: nothing at or above that severity)
@@ -176,6 +180,8 @@ async function main(): Promise<number> {
   if (argv[0] === 'init') return initCommand(argv.slice(1));
   if (argv[0] === 'render') return renderCommand(argv.slice(1), { width: terminalWidth(), formatFromName });
   if (argv[0] === 'diff') return diffCommand(argv.slice(1), terminalWidth());
+  if (argv[0] === 'scan') return scanCommand(argv.slice(1), terminalWidth());
+  if (argv[0] === 'accept') return acceptCommand(argv.slice(1));
   const args = parseArgs(argv);
   const named = args.out ? formatFromName(args.out) : undefined;
   if (named && formatGiven(argv) && named !== args.format) {

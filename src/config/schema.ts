@@ -80,6 +80,11 @@ export const ConfigSchema = z.strictObject({
     .optional(),
   /** Exit 1 when a finding is at or above this severity (instead of by verdict). */
   failOn: severity.optional(),
+  /**
+   * `audit-data scan`: the trusted baseline of each dataset, by glob pattern on its path relative
+   * to the working folder (the first pattern that matches wins), e.g. `{ 'deliveries/*.csv': 'trusted/base.csv' }`.
+   */
+  baselines: z.record(z.string().min(1), z.string().min(1)).optional(),
 });
 
 /** What a config file exports (the form a person writes). */

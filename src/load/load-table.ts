@@ -104,7 +104,7 @@ export async function parseCsvChunks(
 }
 
 /** Whether the file starts with the gzip magic bytes (its size says nothing of its text then). */
-async function isGzip(path: string): Promise<boolean> {
+export async function isGzip(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
     const head = Buffer.alloc(2);

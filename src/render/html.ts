@@ -9,6 +9,7 @@
  */
 import type { Finding } from '../engine/finding.js';
 import type { Report, Trigger } from '../report/report.js';
+import type { FindingsDiff } from '../report/diff.js';
 import { displayValue, formatInteger, formatShort, percent, rowSample, triggerSentence, triggerWhere, visible } from '../format.js';
 import { labelName, nextStep } from './text.js';
 import { baseName, compactValue, humanKey, modelEnabled, modelEntries, perClass, tableColumns, title } from './report-text.js';
@@ -48,6 +49,7 @@ export function renderHtml(report: Report, given: HistogramData | null | undefin
   parts.push(header(report, name));
   parts.push(navigation(report));
   parts.push(verdictPanel(report));
+  parts.push(sinceLastScanSection(report));
   parts.push(findingsSection(report));
   parts.push(suspiciousRowsSection(report));
   parts.push(histogramSection(data));
@@ -65,10 +67,48 @@ export function renderHtml(report: Report, given: HistogramData | null | undefin
 }
 
 function navigation(report: Report): string {
-  const links: [string, string][] = [['findings', 'Findings']];
+  const links: [string, string][] = report.sinceLastScan ? [['since', 'Since the last scan'], ['findings', 'Findings']] : [['findings', 'Findings']];
   if (report.suspiciousSample) links.push(['rows', 'Suspicious rows']);
   links.push(['histograms', 'Histograms'], ['triggers', 'Triggers'], ['model', 'Models'], ['checks', 'What was checked'], ['schema', 'Schema'], ['input', 'Input']);
   return `<nav class="sections" aria-label="sections">${links.map(([id, text]) => `<a href="#${id}">${esc(text)}</a>`).join('')}</nav>`;
+}
+
+/** In a report written by `audit-data scan`: which findings are new since the dataset's last scan, gone or persisting. */
+function sinceLastScanSection(report: Report): string {
+  const since = report.sinceLastScan;
+  if (!since) return '';
+  const out: string[] = ['<section id="since">', '<h2>Since the last scan</h2>'];
+  if (since.content === 'first') {
+    out.push('<p>This is the first scan of this dataset: every finding is listed below.</p></section>');
+    return out.join('\n');
+  }
+  const when = since.previousAt ? ` (run ${esc(since.previousRun ?? '')}, ${esc(since.previousAt)})` : '';
+  out.push(
+    `<p>${since.content === 'unchanged' ? 'The file is byte for byte the same as at the last scan' : 'The file changed since the last scan'}${when}${since.reused ? '; the audit was not run again.' : '.'}</p>`,
+  );
+  const accepted = new Set(since.accepted);
+  const outgrown = new Set(since.outgrown);
+  const rows: string[] = [];
+  const add = (state: string, entries: FindingsDiff['added'], withBefore: boolean): void => {
+    for (const e of entries) {
+      if (e.severity === 'info' && (!e.before || e.before.severity === 'info')) continue;
+      const tag = accepted.has(e.id) ? `${state}, accepted` : outgrown.has(e.id) ? `${state}, grown past its acceptance` : state;
+      const where = [e.column, e.value === null ? null : displayValue(e.value)].filter((x) => x !== null).join(' = ');
+      const before = withBefore && e.before ? `${e.before.severity}, ${formatInteger(e.before.count)} rows` : '';
+      rows.push(
+        `<tr><td>${esc(tag)}</td><td>${severityBadge(e.severity)}</td><td><code>${esc(e.rule)}</code></td><td>${esc(where)}</td><td class="num">${formatInteger(e.count)}</td><td>${esc(before)}</td><td><code>${esc(e.id)}</code></td></tr>`,
+      );
+    }
+  };
+  add('new', since.findings.added, false);
+  add('grown', since.findings.grown, true);
+  add('gone', since.findings.removed, false);
+  add('shrunk', since.findings.shrunk, true);
+  add('persists', since.findings.unchanged, false);
+  if (rows.length === 0) out.push('<p class="empty">No finding above info, then or now.</p>');
+  else out.push(`<table class="findings"><thead><tr><th>since the last scan</th><th>severity</th><th>rule</th><th>column = value</th><th class="num">rows</th><th>before</th><th>id</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`);
+  out.push('</section>');
+  return out.join('\n');
 }
 
 /** The first suspicious rows with the values a reviewer quotes to a supplier. */

@@ -4,11 +4,17 @@
  * column and value, never their row numbers (which move as rows are added). Pure: two reports
  * in, a ReportDiff out (`audit-data diff OLD.json NEW.json`).
  */
+import { createHash } from 'node:crypto';
 import { severityRank, type Finding, type Severity } from '../engine/finding.js';
 import type { Report } from './report.js';
 
+/** What the history keeps of a finding: enough to say what changed, without its rows. */
+export type FindingRecord = Pick<Finding, 'rule' | 'column' | 'value' | 'severity' | 'count' | 'message'>;
+
 export interface DiffEntry {
   fingerprint: string;
+  /** The fingerprint's short handle (findingId). */
+  id: string;
   rule: string;
   column: string | null;
   value: string | number | null;
@@ -37,9 +43,24 @@ export function fingerprint(finding: Pick<Finding, 'rule' | 'column' | 'value'>)
   return JSON.stringify([finding.rule, finding.column, finding.value]);
 }
 
-function entry(finding: Finding): DiffEntry {
+/** A short handle for a fingerprint, to type at the command line (`audit-data accept --finding ID`). */
+export function findingId(finding: Pick<Finding, 'rule' | 'column' | 'value'>): string {
+  return createHash('sha256').update(fingerprint(finding)).digest('hex').slice(0, 10);
+}
+
+export function findingRecord(finding: FindingRecord): FindingRecord {
+  return { rule: finding.rule, column: finding.column, value: finding.value, severity: finding.severity, count: finding.count, message: finding.message };
+}
+
+/** Worse than before: a higher severity, or the same severity on more rows. */
+export function grewFrom(now: Pick<Finding, 'severity' | 'count'>, before: Pick<Finding, 'severity' | 'count'>): number {
+  return severityRank(now.severity) - severityRank(before.severity) || Math.sign(now.count - before.count);
+}
+
+function entry(finding: FindingRecord): DiffEntry {
   return {
     fingerprint: fingerprint(finding),
+    id: findingId(finding),
     rule: finding.rule,
     column: finding.column,
     value: finding.value,
@@ -50,20 +71,29 @@ function entry(finding: Finding): DiffEntry {
 }
 
 export function diffReports(before: Report, after: Report): ReportDiff {
-  const old = new Map<string, Finding>();
-  for (const finding of before.findings) if (!old.has(fingerprint(finding))) old.set(fingerprint(finding), finding);
-  const seen = new Set<string>();
-  const diff: ReportDiff = {
+  return {
     sameContent: before.candidate.sha256 !== '' && before.candidate.sha256 === after.candidate.sha256,
     verdict: { before: before.verdict, after: after.verdict },
     trustScore: { before: before.trustScore, after: after.trustScore },
+    ...diffFindings(before.findings, after.findings),
+  };
+}
+
+export type FindingsDiff = Pick<ReportDiff, 'added' | 'removed' | 'grown' | 'shrunk' | 'unchanged'>;
+
+/** The findings of two audits of a dataset, matched by fingerprint (the first of each wins). */
+export function diffFindings(before: readonly FindingRecord[], after: readonly FindingRecord[]): FindingsDiff {
+  const old = new Map<string, FindingRecord>();
+  for (const finding of before) if (!old.has(fingerprint(finding))) old.set(fingerprint(finding), finding);
+  const seen = new Set<string>();
+  const diff: FindingsDiff = {
     added: [],
     removed: [],
     grown: [],
     shrunk: [],
     unchanged: [],
   };
-  for (const finding of after.findings) {
+  for (const finding of after) {
     const key = fingerprint(finding);
     if (seen.has(key)) continue;
     seen.add(key);
@@ -72,7 +102,7 @@ export function diffReports(before: Report, after: Report): ReportDiff {
       diff.added.push(entry(finding));
       continue;
     }
-    const change = severityRank(finding.severity) - severityRank(previous.severity) || Math.sign(finding.count - previous.count);
+    const change = grewFrom(finding, previous);
     const item = { ...entry(finding), before: { severity: previous.severity, count: previous.count } };
     (change > 0 ? diff.grown : change < 0 ? diff.shrunk : diff.unchanged).push(item);
   }

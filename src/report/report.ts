@@ -35,6 +35,7 @@ export interface ScoreItem {
 }
 
 import type { HistogramData } from './histograms.js';
+import type { FindingsDiff } from './diff.js';
 import type { CheckResult } from './checks.js';
 import type { SuspiciousSample } from './suspicious-sample.js';
 
@@ -68,4 +69,23 @@ export interface Report {
   checks: CheckResult[];
   /** The first suspicious rows with their identifier and implicated values, or null when there are none. */
   suspiciousSample: SuspiciousSample | null;
+  /** Only in a report written by `audit-data scan`: what changed since the dataset's last scan. */
+  sinceLastScan?: SinceLastScan;
 }
+
+/** What changed since the dataset's last scan. */
+export interface SinceLastScan {
+  /** The run this is compared with, or null on a dataset's first scan. */
+  previousRun: string | null;
+  previousAt: string | null;
+  /** Whether the candidate's bytes are the same as at the previous scan. */
+  content: 'first' | 'unchanged' | 'changed';
+  /** The audit was not run again: same bytes, baseline, settings and tool version (no --force). */
+  reused: boolean;
+  findings: FindingsDiff;
+  /** Ids of findings covered by the accepted-findings file. */
+  accepted: string[];
+  /** Ids of accepted findings that grew (more rows, higher severity): new again. */
+  outgrown: string[];
+}
+
