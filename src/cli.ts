@@ -27,7 +27,7 @@ import { renderCommand } from './commands/render-command.js';
 import { diffCommand } from './commands/diff-command.js';
 import { scanCommand } from './commands/scan-command.js';
 import { acceptCommand } from './commands/accept-command.js';
-import { askedForHelp, commandParser } from './commands/parser.js';
+import { askedForHelp, commandParser, lastWins } from './commands/parser.js';
 
 
 interface CliArgs {
@@ -83,7 +83,7 @@ const DASH = '\u0000-';
 
 function parseArgs(given: string[]): CliArgs {
   const argv = given.map((arg) => (arg === '-' ? DASH : arg));
-  const parser = yargs(argv)
+  const parser = lastWins(yargs(argv), ['rules'])
     .scriptName('audit-data')
     .usage('$0 <candidate> [options]\n\nAudit a tabular training dataset (CSV/TSV, .gz) for poisoning and backdoor triggers.')
     .command('$0 [candidate]', false)
@@ -133,8 +133,6 @@ function parseArgs(given: string[]): CliArgs {
     .version(TOOL_VERSION)
     .help()
     .alias('h', 'help')
-    // An option given twice: the last one wins (--rules, a list, collects every one).
-    .parserConfiguration({ 'duplicate-arguments-array': false })
     .strict()
     .wrap(Math.min(110, terminalWidth()))
     .exitProcess(false)
@@ -263,7 +261,7 @@ async function main(): Promise<number> {
 
 /** `audit-data rules [ID] [--rules PATH...]`: the rules and checks, or one in full. */
 async function rulesCommand(argv: string[]): Promise<number> {
-  const args = commandParser(argv, 'audit-data rules', 'audit-data rules [ID] [--rules PATH...]\n\nList every rule and later-stage check, or print one in full.')
+  const args = commandParser(argv, 'audit-data rules', 'audit-data rules [ID] [--rules PATH...]\n\nList every rule and later-stage check, or print one in full.', ['rules'])
     .command('$0 [id]', false)
     .positional('id', { type: 'string', describe: 'a rule or check id' })
     .option('rules', { type: 'string', array: true, describe: 'also list the rules in these files or folders' })

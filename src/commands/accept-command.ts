@@ -16,6 +16,7 @@ export async function acceptCommand(argv: string[]): Promise<number> {
     argv,
     'audit-data accept',
     'audit-data accept <report.json> (--finding ID... | --all) --reason TEXT [--by NAME]\n\nRecord findings of a saved report as accepted (reviewed, not a problem). A scan shows an accepted finding as accepted and does not fail on it; if it grows (more rows, higher severity) it is new again. The ids are in the scan output and in `audit-data diff`.',
+    ['finding'],
   )
     .command('$0 <report>', false)
     .positional('report', { type: 'string', describe: 'a JSON report (from scan, or --format json)' })

@@ -53,7 +53,7 @@ the same as at its last scan is not audited again ("unchanged") unless --force.
 Exit codes: 0 every dataset passes; 1 a dataset fails (or cannot be read); 2 the scan cannot run.`;
 
 export async function scanCommand(argv: string[], width: number): Promise<number> {
-  const args = commandParser(argv, 'audit-data scan', USAGE)
+  const args = commandParser(argv, 'audit-data scan', USAGE, ['paths', 'rules'])
     .command('$0 <paths...>', false)
     .positional('paths', { type: 'string', array: true, describe: 'dataset files, folders or glob patterns' })
     .option('baseline', {
@@ -96,10 +96,10 @@ export async function scanCommand(argv: string[], width: number): Promise<number
     inputs: [baseline, configFile, args.accepted, ...(args.rules ?? [])].filter((f): f is string => typeof f === 'string'),
   });
   const datasets = await findDatasets(args.paths, { exclude: [args.reports] });
-  for (const pattern of datasets.empty) process.stderr.write(`audit-data: ${pattern}: no dataset found there\n`);
   if (datasets.targets.length + datasets.missing.length === 0) {
     throw new UsageError(`no dataset found in ${args.paths.join(' ')} (looked for ${DATASET_EXTENSIONS.map((e) => `.${e}`).join(' ')} files)`);
   }
+  for (const pattern of datasets.empty) process.stderr.write(`audit-data: ${pattern}: no dataset found there\n`);
   if (args.out) checkOutputPlan({ targets: [{ option: '--out', file: args.out }], folders: [], force: true, inputs: datasets.targets.map((t) => t.file) });
   const accepted = await readAccepted(args.accepted);
   const progress = Boolean(process.stderr.isTTY) && !args.quiet;

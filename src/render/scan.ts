@@ -51,7 +51,7 @@ export function scanText({ record, runFolder }: ScanView, width = 80): string {
   for (const row of [header, ...rows]) lines.push(row.map((text, i) => cell(terminalSafe(text), widths[i]!, i)).join('  ').trimEnd());
 
   for (const entry of record.datasets) {
-    if (entry.status === 'pass' && !(entry.changes?.outgrown.length)) continue;
+    if (entry.status === 'pass' && !entry.findings.some((f) => f.accepted)) continue;
     lines.push('');
     if (entry.status === 'error') {
       const error = entry.error ?? 'unknown error';

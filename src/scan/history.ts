@@ -19,6 +19,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { InputError } from '../errors.js';
@@ -166,14 +167,19 @@ export class History {
     }
     await mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    // Gzip input is kept as it is; anything else is compressed.
+    const gzipped = await isGzip(file);
     const hash = createHash('sha256');
-    const input = createReadStream(file);
-    input.on('data', (chunk) => hash.update(chunk));
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
     try {
-      // Gzip input is kept as it is; anything else is compressed.
-      const gzipped = await isGzip(file);
-      if (gzipped) await pipeline(input, createWriteStream(temporary, { flags: 'wx' }));
-      else await pipeline(input, createGzip(), createWriteStream(temporary, { flags: 'wx' }));
+      const output = createWriteStream(temporary, { flags: 'wx' });
+      if (gzipped) await pipeline(createReadStream(file), hashing, output);
+      else await pipeline(createReadStream(file), hashing, createGzip(), output);
       if (hash.digest('hex') !== sha256) return null;
       await rename(temporary, target);
       return relative;

@@ -130,9 +130,9 @@ async function scanDataset(target: ScanTarget, context: DatasetContext): Promise
       throw new InputError(`${target.key}: cannot read the file (${error.code ?? error.message})`);
     });
     const baseline = await chooseBaseline(target, options, pastRuns, history);
-    const baselineSha = baseline ? await context.hashOf(baseline.file).catch((error: NodeJS.ErrnoException) => {
+    const baselineSha = baseline?.sha256 ?? (baseline ? await context.hashOf(baseline.file).catch((error: NodeJS.ErrnoException) => {
       throw new InputError(`${baseline.shown}: cannot read the baseline (${error.code ?? error.message})`);
-    }) : '';
+    }) : '');
     const auditKey = hashText(JSON.stringify([sha256, baselineSha, context.settingsKey]));
     Object.assign(known, { sha256, auditKey });
     const previous = lastEntry(pastRuns, target.key);
@@ -236,6 +236,8 @@ interface ChosenBaseline {
   file: string;
   shown: string;
   source: 'option' | 'config' | 'last-trusted';
+  /** Known without reading it: the trusted content's own sha256 (its kept copy is gzipped). */
+  sha256?: string;
   note?: string;
 }
 
@@ -244,7 +246,7 @@ async function chooseBaseline(target: ScanTarget, options: ScanOptions, pastRuns
     const trusted = lastTrusted(pastRuns, target.key);
     if (trusted) {
       const file = path.join(history.folder, trusted.copy);
-      return { file, shown: `${target.key} as trusted in run ${trusted.run.runId}`, source: 'last-trusted' };
+      return { file, shown: `${target.key} as trusted in run ${trusted.run.runId}`, source: 'last-trusted', sha256: trusted.entry.sha256 ?? undefined };
     }
     return null;
   }

@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { ROOT } from '../fixtures.js';
 import { assertCleanError, runCli } from '../robustness/cli.js';
 
@@ -24,4 +26,17 @@ test('audit-data rules range prints its documentation and options; loaded rules 
   const one = await runCli(['rules', 'adult-applicants', '--rules', path.join(ROOT, 'examples/rules')]);
   assert.match(one.stdout, /minAge = 21/);
   assertCleanError(await runCli(['rules', 'rnage']), /rules rnage: no such rule \(did you mean range\?\)/);
+});
+
+test('--rules given twice loads both (a list option collects every value; other options: the last wins)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'audit-data-rules-'));
+  const rule = (id: string): string =>
+    `export default { id: '${id}', title: 'Rule ${id}', docs: 'A test rule.', check() { return []; } };\n`;
+  writeFileSync(path.join(dir, 'first.mjs'), rule('first-rule'));
+  writeFileSync(path.join(dir, 'second.mjs'), rule('second-rule'));
+  const both = await runCli(['rules', '--rules', path.join(dir, 'first.mjs'), '--rules', path.join(dir, 'second.mjs')]);
+  assert.equal(both.code, 0, both.stderr);
+  assert.match(both.stdout, /^ {2}first-rule \(loaded\): /m);
+  assert.match(both.stdout, /^ {2}second-rule \(loaded\): /m);
+  rmSync(dir, { recursive: true, force: true });
 });
