@@ -129,7 +129,7 @@ async function scanDataset(target: ScanTarget, context: DatasetContext): Promise
     const sha256 = await context.hashOf(target.file).catch((error: NodeJS.ErrnoException) => {
       throw new InputError(`${target.key}: cannot read the file (${error.code ?? error.message})`);
     });
-    const baseline = await chooseBaseline(target, options, pastRuns, history);
+    const baseline = await chooseBaseline(target, sha256, options, pastRuns, history);
     const baselineSha = baseline?.sha256 ?? (baseline ? await context.hashOf(baseline.file).catch((error: NodeJS.ErrnoException) => {
       throw new InputError(`${baseline.shown}: cannot read the baseline (${error.code ?? error.message})`);
     }) : '');
@@ -241,10 +241,11 @@ interface ChosenBaseline {
   note?: string;
 }
 
-async function chooseBaseline(target: ScanTarget, options: ScanOptions, pastRuns: readonly RunRecord[], history: History): Promise<ChosenBaseline | null> {
+async function chooseBaseline(target: ScanTarget, sha256: string, options: ScanOptions, pastRuns: readonly RunRecord[], history: History): Promise<ChosenBaseline | null> {
   if (options.baseline === LAST_TRUSTED) {
     const trusted = lastTrusted(pastRuns, target.key);
-    if (trusted) {
+    // Content that is its own last trusted version needs no baseline (and is then unchanged).
+    if (trusted && trusted.entry.sha256 !== sha256) {
       const file = path.join(history.folder, trusted.copy);
       return { file, shown: `${target.key} as trusted in run ${trusted.run.runId}`, source: 'last-trusted', sha256: trusted.entry.sha256 ?? undefined };
     }
