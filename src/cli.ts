@@ -27,7 +27,7 @@ import { renderCommand } from './commands/render-command.js';
 import { diffCommand } from './commands/diff-command.js';
 import { scanCommand } from './commands/scan-command.js';
 import { acceptCommand } from './commands/accept-command.js';
-import { askedForHelp, commandParser, lastWins } from './commands/parser.js';
+import { askedForHelp, commandParser, formatGiven, lastWins } from './commands/parser.js';
 
 
 interface CliArgs {
@@ -277,10 +277,6 @@ async function rulesCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Whether --format / -f was on the command line (its default would otherwise hide the --out name's). */
-function formatGiven(argv: readonly string[]): boolean {
-  return argv.some((arg) => arg === '-f' || arg === '--format' || arg.startsWith('--format=') || /^-f./.test(arg));
-}
 
 /** The format an output name asks for: report.html, report.json, report.md. */
 function formatFromName(file: string): Format | undefined {

@@ -39,3 +39,8 @@ export function lastWins(parser: Argv, lists: readonly string[]): Argv {
     }
   }, true);
 }
+
+/** Whether --format / -f was on the command line (its default would otherwise hide the --out name's). */
+export function formatGiven(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === '-f' || arg === '--format' || arg.startsWith('--format=') || /^-f./.test(arg));
+}

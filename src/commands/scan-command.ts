@@ -15,7 +15,7 @@ import { DEFAULT_ACCEPTED_FILE, readAccepted } from '../scan/accepted.js';
 import { DEFAULT_REPORTS_FOLDER } from '../output/save.js';
 import { LAST_TRUSTED, runScan } from '../scan/scan.js';
 import { DATASET_EXTENSIONS, findDatasets } from '../scan/datasets.js';
-import { askedForHelp, commandParser } from './parser.js';
+import { askedForHelp, commandParser, formatGiven } from './parser.js';
 
 const SCAN_FORMATS = ['table', 'json', 'junit'] as const;
 type ScanFormat = (typeof SCAN_FORMATS)[number];
@@ -74,7 +74,7 @@ export async function scanCommand(argv: string[], width: number): Promise<number
     .option('accepted', { type: 'string', default: DEFAULT_ACCEPTED_FILE, describe: 'the accepted-findings file (written by audit-data accept)' })
     .option('force', { type: 'boolean', default: false, describe: 'audit every dataset again, even when nothing changed' })
     .option('format', { alias: 'f', choices: SCAN_FORMATS, default: 'table' as ScanFormat, describe: 'table, json (the run summary) or junit' })
-    .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file (replaced each run) instead of stdout' })
+    .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file (replaced each run) instead of stdout; .xml means junit, .json json' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress on stderr' })
     .option('delimiter', { type: 'string', describe: 'field delimiter (default: detected)' })
     .option('quote', { choices: ['none', 'double'] as const, describe: 'quoting (default: detected)' })
@@ -84,6 +84,11 @@ export async function scanCommand(argv: string[], width: number): Promise<number
     .example(`$0 'data/*.csv' -b ${LAST_TRUSTED} -f junit -o junit.xml`, 'nightly: each file against its last trusted version, JUnit for CI')
     .parseSync() as unknown as ScanArgs;
   if (askedForHelp(argv)) return 0;
+  // yargs drops a lone `-`; it would mean standard input.
+  if (argv.includes('-') || args.paths.length === 0) throw new UsageError('scan reads files and folders, not standard input; pipe one dataset into audit-data - instead');
+  const named = args.out ? formatFromName(args.out) : undefined;
+  if (named && formatGiven(argv) && named !== args.format) throw new UsageError(`--out ${args.out} names a ${named} file but --format is ${args.format}; drop one of them`);
+  if (named) args.format = named;
   if (args.keep !== undefined && !(Number.isSafeInteger(args.keep) && args.keep > 0)) throw new UsageError(`--keep takes a positive whole number of runs (got ${String(args.keep)})`);
   if (!Number.isSafeInteger(args.seed)) throw new UsageError('--seed takes a whole number');
   if (args.maxMemory !== undefined && parseByteSize(args.maxMemory) === null) throw new UsageError(`--max-memory takes a size such as 4G (got ${args.maxMemory})`);
@@ -139,4 +144,10 @@ export async function scanCommand(argv: string[], width: number): Promise<number
   if (args.out) await writeFileAtomic(args.out, text, { force: true, forbidden: datasets.targets.map((t) => t.file) });
   else process.stdout.write(text);
   return result.record.datasets.every((entry) => entry.status === 'pass') ? 0 : 1;
+}
+
+/** The format an output name asks for: junit.xml, summary.json, scan.txt. */
+function formatFromName(file: string): ScanFormat | undefined {
+  const extension = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
+  return extension === 'xml' ? 'junit' : extension === 'json' ? 'json' : extension === 'txt' ? 'table' : undefined;
 }
