@@ -35,7 +35,7 @@ export function lastWins(parser: Argv, lists: readonly string[]): Argv {
   return parser.parserConfiguration({ 'duplicate-arguments-array': true }).middleware((args) => {
     for (const key of Object.keys(args)) {
       const value = args[key];
-      if (key !== '_' && !keep.has(key) && Array.isArray(value)) args[key] = value[value.length - 1];
+      if (key !== '_' && key !== '--' && !keep.has(key) && Array.isArray(value)) args[key] = value[value.length - 1];
     }
   }, true);
 }
