@@ -121,11 +121,12 @@ interface Case {
   name: string;
   candidate: string;
   baseline: string;
-  expect: 'trusted' | 'reject';
+  /** review: the repeated file, whose copies the baseline does not explain (duplicate-rows medium), and nothing else. */
+  expect: 'trusted' | 'review' | 'reject';
   /** 0-based data rows that carry the planted trigger (poisoned cases). */
   planted: { start: number; count: number } | { rows: number[] } | null;
   /** Counts against the 1M / credit targets. */
-  role: 'large-clean' | 'large-poisoned' | 'credit' | null;
+  role: 'large-clean' | 'large-poisoned' | 'large-repeated' | 'credit' | null;
 }
 
 /** Rows of the credit file as numbers (the file is all integers). */
@@ -184,6 +185,22 @@ function generate(source: Csv, rows: number, seed: number, cleanPath: string, po
   return copies.length;
 }
 
+/** The credit records repeated, in file order, until `rows` rows: the same 30,000 records over and over. */
+function writeRepeated(source: string, rows: number, target: string): void {
+  const [header, ...records] = readFileSync(source, 'utf8').trimEnd().split('\n');
+  const fd = openSync(target, 'w');
+  try {
+    writeSync(fd, header + '\n');
+    for (let written = 0; written < rows; ) {
+      const take = records.slice(0, Math.min(records.length, rows - written));
+      writeSync(fd, take.join('\n') + '\n');
+      written += take.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function prepareData(options: Options, dir: string): Case[] {
   const source = readCsv(CREDIT);
   const cases: Case[] = [];
@@ -206,6 +223,12 @@ function prepareData(options: Options, dir: string): Case[] {
     const role = rows === TARGETS.largeRows;
     cases.push({ name: `clean ${name}`, candidate: clean, baseline, expect: 'trusted', planted: null, role: role ? 'large-clean' : null });
     cases.push({ name: `poisoned ${name}`, candidate: poisoned, baseline, expect: 'reject', planted: { start: rows, count: copies }, role: role ? 'large-poisoned' : null });
+    if (role) {
+      // Issue 15: heavily repeated data costs no more than twice as much as distinct rows.
+      const repeated = path.join(dir, `repeated-${name}.csv`);
+      if (!existsSync(repeated)) writeRepeated(CREDIT, rows, repeated);
+      cases.push({ name: `repeated ${name}`, candidate: repeated, baseline: CREDIT, expect: 'review', planted: null, role: 'large-repeated' });
+    }
   }
   if (options.credit) {
     const target = path.join(dir, 'credit-poisoned.csv');
@@ -347,7 +370,11 @@ function check(c: Case, measured: Measured, report: Report | null): string | nul
       .map((f) => `[${f.severity}] ${f.rule}: ${f.message}`)
       .join(' | ');
   if (report.verdict !== c.expect) return `verdict ${report.verdict}, expected ${c.expect}${c.expect === 'trusted' ? `; findings: ${top()}` : ''}`;
-  if (c.expect === 'trusted' && report.triggers.length > 0) return `trusted but reports triggers: ${report.triggers.map((t) => `${t.column}=${String(t.value)}`).join(', ')}`;
+  if (c.expect === 'review') {
+    const others = report.findings.filter((f) => f.severity !== 'info' && f.severity !== 'low' && f.rule !== 'duplicate-rows');
+    if (others.length > 0 || report.triggers.length > 0) return `review for more than its copies: ${top()}`;
+  }
+  if (c.expect !== 'reject' && report.triggers.length > 0) return `trusted but reports triggers: ${report.triggers.map((t) => `${t.column}=${String(t.value)}`).join(', ')}`;
   if (c.planted === null) return null;
   const trigger = report.triggers.find((t) => t.column === TRIGGER.column && Number(t.value) === TRIGGER.value && t.targetClass === TRIGGER.targetClass);
   if (!trigger) {
@@ -830,6 +857,11 @@ async function main(): Promise<number> {
       targets.push([`${name}: peak RSS < 1.5 GB (1.5e9 bytes)`, `${(m.rss / 1e9).toFixed(2)} GB (${mb(m.rss)} MiB)`, m.rss < TARGETS.largeRssBytes ? 'met' : 'MISSED']);
     }
     const credit = wallOf('credit');
+    const repeated = wallOf('large-repeated');
+    const distinct = wallOf('large-clean');
+    if (repeated && distinct) {
+      targets.push([`repeated 1M (30k records x 33): wall <= 2 x clean 1M`, `${repeated.wall.toFixed(1)} s (${(repeated.wall / distinct.wall).toFixed(2)} x)`, repeated.wall <= 2 * distinct.wall ? 'met' : 'MISSED']);
+    }
     if (credit) targets.push([`credit known attack: wall < ${TARGETS.creditWallS} s`, `${credit.wall.toFixed(2)} s`, credit.wall < TARGETS.creditWallS ? 'met' : 'MISSED']);
     if (targets.length) tables.push({ title: 'Targets', header: ['target', 'measured (median)', 'status'], rows: targets, left: [0, 2] });
 
@@ -867,7 +899,7 @@ async function main(): Promise<number> {
     const failures = results.flatMap((r) => r.failures);
     const elapsed = (performance.now() - benchStarted) / 1000;
     const summary = [
-      ...(failures.length ? failures : ['all verdicts as expected (clean -> trusted; poisoned -> reject with the planted trigger and its rows)']),
+      ...(failures.length ? failures : ['all verdicts as expected (clean -> trusted; poisoned -> reject with the planted trigger and its rows; repeated -> review for its copies only)']),
       `bench took ${elapsed.toFixed(0)} s end to end (${options.runs} run(s) per case, sizes ${options.sizes.map(sizeName).join(', ')})`,
     ];
     process.stdout.write('\n' + tables.map(textTable).join('\n\n') + '\n\n' + summary.join('\n') + '\n');

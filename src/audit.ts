@@ -8,11 +8,12 @@ import { DatasetIndexes } from './engine/indexes.js';
 import type { RuleSettings } from './engine/rule.js';
 import type { Dataset } from './engine/dataset.js';
 import { addUserRules, allChecks, loadBuiltinRules } from './engine/registry.js';
-import { runRules } from './engine/run-rules.js';
+import { runRules, type RuleRun } from './engine/run-rules.js';
+import { DEDUPLICATE_AT_MOST, distinctRows, distinctTable, expandRows } from './engine/distinct-rows.js';
 import { PLANTED_ROWS, plantedRows } from './engine/planted-rows.js';
 import { compareFindings, severityRank, sortedUniqueRows, type Finding } from './engine/finding.js';
 import { scoreFindings } from './report/score.js';
-import type { Report } from './report/report.js';
+import type { Report, Trigger } from './report/report.js';
 import type { AuditConfig, AuditConfigInput } from './config/schema.js';
 import { parseConfig } from './config/load.js';
 import { checkColumnNames, checkRuleSettings } from './config/check.js';
@@ -72,21 +73,32 @@ async function audit(options: AuditOptions): Promise<Report> {
 
   const labelName = options.label ?? config.label;
   const labelSource = options.label !== undefined ? 'option' : 'config';
-  const { candidate, baseline, notes } = await time('schema', () =>
-    buildDatasets(candidateTable, baselineTable, labelName, labelSource, config),
-  );
+  const full = await time('schema', () => buildDatasets(candidateTable, baselineTable, labelName, labelSource, config));
+  const notes = full.notes;
+  // Mostly exact copies: the checks other than duplicate-rows and the models see the distinct records.
+  const repeated = await time('distinct', () => repeatedRecords(full, labelName, labelSource, config));
+  const { candidate, baseline } = repeated?.datasets ?? full;
+  if (repeated) notes.push(repeated.note);
 
   const settings = ruleSettings(config);
-  const ruleRun = await time('rules', () => runRules(rules, candidate, baseline, settings));
+  const ruleRun = await time('rules', () => {
+    if (!repeated) return runRules(rules, candidate, baseline, settings);
+    const wholeFile = runRules(new Map([...rules].filter(([id]) => id === DUPLICATE_ROWS)), full.candidate, full.baseline, settings);
+    repeated.wholeFileFindings = new Set(wholeFile.findings);
+    const distinct = runRules(new Map([...rules].filter(([id]) => id !== DUPLICATE_ROWS)), candidate, baseline, settings);
+    return mergedRuns(wholeFile, distinct);
+  });
   candidate.indexes.releaseHashes();
   baseline?.indexes.releaseHashes();
+  full.candidate.indexes.releaseHashes();
+  full.baseline?.indexes.releaseHashes();
 
   const seed = options.seed ?? DEFAULT_SEED;
   const modelEnabled = (options.model ?? config.model?.enabled ?? true) && candidate.schema.label !== null;
   const stageErrors: { rule: string; message: string }[] = [];
   const modelStage = modelEnabled
     ? await time('models', () =>
-        runModelStage({ candidate, baseline, findings: ruleRun.findings, hints: ruleRun.hints, seed, config, options: stageOptions(settings) }).catch((error: unknown) => {
+        runModelStage({ candidate, baseline, findings: repeated ? ruleRun.findings.filter((f) => !repeated.wholeFileFindings.has(f)) : ruleRun.findings, hints: ruleRun.hints, seed, config, options: stageOptions(settings) }).catch((error: unknown) => {
           // Fail closed: the report says the model checks failed, and the verdict cannot be trusted.
           stageErrors.push({ rule: 'backdoor-trigger', message: `model checks failed: ${error instanceof Error ? error.message : String(error)}` });
           return null;
@@ -101,6 +113,7 @@ async function audit(options: AuditOptions): Promise<Report> {
   const triggers = triggerSearchOff ? [] : (modelStage?.triggers ?? []);
   const planted = plantedRows(candidate, ruleRun.hints, triggers, resolvedOptions(PLANTED_ROWS_CHECK, settings.get(PLANTED_ROWS)?.options));
   const stageFindings = [...(modelStage?.findings ?? []), ...planted];
+  if (repeated) repeated.expand([...ruleRun.findings.filter((f) => !repeated.wholeFileFindings.has(f)), ...stageFindings], triggers);
   const findings: Finding[] = [...ruleRun.findings, ...STAGE_CHECKS.flatMap((check) => withSettings(stageFindings.filter((f) => f.rule === check.id), settings.get(check.id)))].sort(compareFindings);
   const errors = [...ruleRun.errors, ...stageErrors, ...(modelStage?.errors ?? [])];
   const score = scoreFindings(findings, errors.map((e) => e.rule));
@@ -118,7 +131,7 @@ async function audit(options: AuditOptions): Promise<Report> {
     candidate: summary(candidateTable),
     baseline: baselineTable ? summary(baselineTable) : null,
     label: label
-      ? { column: label.name, source: label.source, guessed: label.guessed, classes: [...label.classes], reason: label.reason, classCounts: [...label.classCounts] }
+      ? { column: label.name, source: label.source, guessed: label.guessed, classes: [...label.classes], reason: label.reason, classCounts: repeated ? repeated.wholeFileClassCounts(label) : [...label.classCounts] }
       : null,
     verdict: score.verdict,
     trustScore: score.trustScore,
@@ -157,10 +170,76 @@ async function audit(options: AuditOptions): Promise<Report> {
     notes: [...notes, ...candidate.schema.notes, ...ruleRun.skipped.map((s) => `Rule ${s.rule} skipped: ${s.reason}.`), ...(modelStage?.notes ?? [])],
   };
   const histogramsStarted = performance.now();
-  report.histograms = buildHistogramData(candidate, baseline, report);
-  report.suspiciousSample = suspiciousSample(candidate, report.suspiciousRows, report.histograms.columns.map((c) => c.column));
+  // Row numbers are the file's: the histograms and the sample read the whole file.
+  report.histograms = buildHistogramData(full.candidate, full.baseline, report);
+  report.suspiciousSample = suspiciousSample(full.candidate, report.suspiciousRows, report.histograms.columns.map((c) => c.column));
   report.timings.histograms = Math.round(performance.now() - histogramsStarted);
   return report;
+}
+
+const DUPLICATE_ROWS = 'duplicate-rows';
+
+interface RepeatedRecords {
+  datasets: { candidate: Dataset; baseline: Dataset | null };
+  note: string;
+  /** The findings of the rule run on the whole file (their rows are the file's already). */
+  wholeFileFindings: Set<Finding>;
+  /** Rows of the distinct records -> every copy in the file, in place. */
+  expand(findings: Finding[], triggers: Trigger[]): void;
+  wholeFileClassCounts(label: NonNullable<Schema['label']>): number[];
+}
+
+/** When most candidate records are exact copies (src/engine/distinct-rows.ts): datasets of the distinct records. */
+function repeatedRecords(
+  full: { candidate: Dataset; baseline: Dataset | null },
+  labelName: string | undefined,
+  labelSource: 'option' | 'config',
+  config: AuditConfig,
+): RepeatedRecords | null {
+  const table = full.candidate.table as LoadedTable;
+  if (table.rowCount === 0) return null;
+  const distinct = distinctRows(table, full.candidate.indexes);
+  if (distinct.first.length > DEDUPLICATE_AT_MOST * table.rowCount) return null;
+  let baselineTable = (full.baseline?.table as LoadedTable | undefined) ?? null;
+  if (baselineTable && full.baseline) {
+    const baseDistinct = distinctRows(baselineTable, full.baseline.indexes);
+    if (baseDistinct.first.length <= DEDUPLICATE_AT_MOST * baselineTable.rowCount) baselineTable = distinctTable(baselineTable, baseDistinct);
+  }
+  const datasets = buildDatasets(distinctTable(table, distinct), baselineTable, labelName, labelSource, config);
+  const copies = table.rowCount - distinct.first.length;
+  const fullLabel = full.candidate.schema.label;
+  return {
+    datasets: { candidate: datasets.candidate, baseline: datasets.baseline },
+    note:
+      `${copies} of the ${table.rowCount} records (${Math.round((100 * copies) / table.rowCount)}%) are exact copies of others: duplicate-rows ran on the whole file, ` +
+      `the other checks and the models on the ${distinct.first.length} distinct records (their figures count distinct records; the rows they list include every copy).`,
+    wholeFileFindings: new Set(),
+    expand(findings, triggers) {
+      for (const finding of findings) {
+        if (finding.rows.length === 0) continue;
+        const rows = expandRows(finding.rows, distinct);
+        finding.count = finding.count - finding.rows.length + rows.length;
+        finding.rows = rows;
+      }
+      for (const trigger of triggers) trigger.rows = expandRows(trigger.rows, distinct);
+    },
+    wholeFileClassCounts(label) {
+      if (!fullLabel) return [...label.classCounts];
+      return label.classes.map((name) => fullLabel.classCounts[fullLabel.classes.indexOf(name)] ?? 0);
+    },
+  };
+}
+
+/** The whole-file run's hints are left out: they name the file's rows, and the models work on the distinct ones. */
+function mergedRuns(wholeFile: RuleRun, distinct: RuleRun): RuleRun {
+  const [a, b] = [wholeFile, distinct];
+  return {
+    findings: [...a.findings, ...b.findings],
+    hints: b.hints,
+    errors: [...a.errors, ...b.errors],
+    skipped: [...a.skipped, ...b.skipped],
+    timings: { ...a.timings, ...b.timings },
+  };
 }
 
 function buildDatasets(
