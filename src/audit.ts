@@ -198,12 +198,12 @@ function repeatedRecords(
 ): RepeatedRecords | null {
   const table = full.candidate.table as LoadedTable;
   if (table.rowCount === 0) return null;
-  const distinct = distinctRows(table, full.candidate.indexes);
-  if (distinct.first.length > DEDUPLICATE_AT_MOST * table.rowCount) return null;
+  const distinct = distinctRows(table, full.candidate.indexes, DEDUPLICATE_AT_MOST);
+  if (!distinct || distinct.first.length > DEDUPLICATE_AT_MOST * table.rowCount) return null;
   let baselineTable = (full.baseline?.table as LoadedTable | undefined) ?? null;
   if (baselineTable && full.baseline) {
-    const baseDistinct = distinctRows(baselineTable, full.baseline.indexes);
-    if (baseDistinct.first.length <= DEDUPLICATE_AT_MOST * baselineTable.rowCount) baselineTable = distinctTable(baselineTable, baseDistinct);
+    const baseDistinct = distinctRows(baselineTable, full.baseline.indexes, DEDUPLICATE_AT_MOST);
+    if (baseDistinct && baseDistinct.first.length <= DEDUPLICATE_AT_MOST * baselineTable.rowCount) baselineTable = distinctTable(baselineTable, baseDistinct);
   }
   const datasets = buildDatasets(distinctTable(table, distinct), baselineTable, labelName, labelSource, config);
   const copies = table.rowCount - distinct.first.length;

@@ -32,7 +32,7 @@ test('distinct records are exact: equal cells (missing and text cells of a numer
   writeFileSync(file, ['x,kind,y', '1,a,0', 'unknown,a,0', '1,a,0', 'pending,a,0', ',b,1', 'unknown,a,0', ',b,1', ...numbers].join('\n') + '\n');
   const table = await loadTable(file);
   const schema = inferSchema(table, { label: 'y', labelSource: 'option' });
-  const distinct = distinctRows(table, new DatasetIndexes(table, schema));
+  const distinct = distinctRows(table, new DatasetIndexes(table, schema))!;
   assert.deepEqual([...distinct.first], [0, 1, 3, 4, ...numbers.map((_, i) => 7 + i)]);
   assert.deepEqual(expandRows([0, 1, 3], distinct), [0, 1, 2, 4, 5, 6]);
   const kept = distinctTable(table, distinct);

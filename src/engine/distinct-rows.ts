@@ -26,11 +26,16 @@ export interface DistinctRows {
   readonly rowCount: number;
 }
 
-/** The distinct records of the table (exact: rows grouped by hash are compared cell by cell). */
-export function distinctRows(table: LoadedTable, indexes: DatasetIndexes): DistinctRows {
+/**
+ * The distinct records of the table (exact: rows grouped by hash are compared cell by cell), or
+ * null when more than `atMost` of the rows are distinct (the common case, told by a sort of the
+ * row hashes alone).
+ */
+export function distinctRows(table: LoadedTable, indexes: DatasetIndexes, atMost = 1): DistinctRows | null {
   const rowCount = table.rowCount;
   const columns = table.columns.map((_, i) => i);
   const [hi, lo] = indexes.rowHash(columns);
+  if (atMost < 1 && distinctKeys(hi, lo) > atMost * rowCount) return null;
   // The record each row copies: itself, or the first earlier row equal to it in every cell.
   const representative = new Uint32Array(rowCount);
   for (let row = 0; row < rowCount; row++) representative[row] = row;
@@ -58,6 +63,16 @@ export function distinctRows(table: LoadedTable, indexes: DatasetIndexes): Disti
   const members = new Uint32Array(rowCount);
   for (let row = 0; row < rowCount; row++) members[fill[distinctIndex[representative[row]]]++] = row;
   return { first: Uint32Array.from(first), offsets, members, rowCount };
+}
+
+/** How many distinct 53-bit row keys (as groupEqualKeys forms them): at least the distinct records. */
+function distinctKeys(hi: Uint32Array, lo: Uint32Array): number {
+  const keys = new Float64Array(hi.length);
+  for (let row = 0; row < hi.length; row++) keys[row] = hi[row] * 2097152 + (lo[row] >>> 11);
+  keys.sort();
+  let distinct = keys.length > 0 ? 1 : 0;
+  for (let i = 1; i < keys.length; i++) if (keys[i] !== keys[i - 1]) distinct++;
+  return distinct;
 }
 
 function sameCells(columns: readonly Column[], a: number, b: number): boolean {
