@@ -142,7 +142,8 @@ async function audit(options: AuditOptions): Promise<Report> {
     model: modelStage?.model ?? { enabled: false },
     timings: { ...timings, ...prefixed('rule:', ruleRun.timings) },
     scoring: score.items,
-    schema: candidate.schema.columns.map((c) => ({ name: c.name, kind: c.kind, reason: c.reason, distinct: c.distinct, missing: c.missing })),
+    // Kinds as analysed; missing cells counted in the whole file (the distinct records hold the same values).
+    schema: candidate.schema.columns.map((c) => ({ name: c.name, kind: c.kind, reason: c.reason, distinct: c.distinct, missing: full.candidate.schema.columns[c.index]?.missing ?? c.missing })),
     input: {
       delimiter: source.delimiter,
       delimiterSource: source.delimiterSource,
