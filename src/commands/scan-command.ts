@@ -42,15 +42,15 @@ interface ScanArgs {
   maxMemory?: string;
 }
 
-const USAGE = `audit-data scan <path...> [options]
-
-Audit every dataset in the files, folders and glob patterns given (CSV, TSV, TXT, gzipped or not),
-one after another, each against its baseline. Each run keeps a folder under the reports folder
-(a JSON and HTML report per dataset, scan-summary.json); each dataset's report says which findings
-are new since its last scan, gone, or persisting. A dataset whose bytes, baseline and settings are
-the same as at its last scan is not audited again ("unchanged") unless --force.
-
-Exit codes: 0 every dataset passes; 1 a dataset fails (or cannot be read); 2 the scan cannot run.`;
+const USAGE = [
+  'audit-data scan <path...> [options]',
+  '',
+  'Audit every dataset in the files, folders and glob patterns given (CSV, TSV, TXT, gzipped or not), one after another, each against its baseline. ' +
+    'Each run keeps a folder under the reports folder (a JSON and HTML report per dataset, scan-summary.json); each report says which findings are new since the last scan, gone, or persisting. ' +
+    'A dataset whose bytes, baseline and settings are as at its last scan is not audited again ("unchanged") unless --force.',
+  '',
+  'Exit codes: 0 every dataset passes; 1 a dataset fails (or cannot be read); 2 the scan cannot run.',
+].join('\n');
 
 export async function scanCommand(argv: string[], width: number): Promise<number> {
   const args = commandParser(argv, 'audit-data scan', USAGE, ['paths', 'rules'])

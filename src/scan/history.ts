@@ -27,6 +27,7 @@ import { writeFileAtomic } from '../load/csv-writer.js';
 import { isGzip } from '../load/load-table.js';
 import type { Severity } from '../engine/finding.js';
 import type { SinceLastScan } from '../report/report.js';
+import type { DiffEntry } from '../report/diff.js';
 import { compareText } from '../util/compare.js';
 import { timeStamp } from '../output/save.js';
 
@@ -37,17 +38,10 @@ export const TRUSTED_FOLDER = 'trusted';
 export type DatasetStatus = 'pass' | 'fail' | 'error';
 
 /** A finding as the history keeps it (no rows): what `diff`, `accept` and JUnit need. */
-export interface FindingEntry {
-  id: string;
-  rule: string;
-  column: string | null;
-  value: string | number | null;
-  severity: Severity;
-  count: number;
-  message: string;
+export type FindingEntry = Pick<DiffEntry, 'id' | 'rule' | 'column' | 'value' | 'severity' | 'count' | 'message'> & {
   /** Covered by an entry of the accepted-findings file (and not grown past it). */
   accepted: boolean;
-}
+};
 
 export interface CheckEntry {
   id: string;

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { validateXML } from 'xmllint-wasm';
 import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
 import { runCli } from '../robustness/cli.js';
-import type { RunRecord } from '../../src/scan/history.js';
+import { History, type RunRecord } from '../../src/scan/history.js';
 import type { Report } from '../../src/report/report.js';
 
 const require = createRequire(import.meta.url);
@@ -83,8 +83,9 @@ test('scan: clean trusted, poisoned reject, broken error (exit 1); again: unchan
   assert.match(third.stdout, /<testsuite name="deliveries\/poisoned\.csv"[^>]* failures="[1-9]/);
   assert.match(third.stdout, /<testcase classname="deliveries\/poisoned\.csv" name="backdoor-trigger"[^>]*>\s*<failure message="[^"]*critical" type="critical">/);
   assert.match(third.stdout, /<testcase classname="deliveries\/broken\.csv" name="load"[^>]*>\s*<error /);
-  const latest = readdirSync(path.join(work, 'reports', 'runs')).sort().pop()!;
-  const run3 = JSON.parse(readFileSync(path.join(work, 'reports', 'runs', latest, 'scan-summary.json'), 'utf8')) as RunRecord;
+  // The newest run (run ids in the same second differ by a random suffix, so not by name).
+  const run3 = (await new History(path.join(work, 'reports')).runs()).pop()!;
+  const latest = run3.runId;
   const changes = byName(run3, 'poisoned.csv').changes!;
   assert.equal(changes.content, 'changed');
   assert.equal(changes.reused, false);
@@ -94,4 +95,7 @@ test('scan: clean trusted, poisoned reject, broken error (exit 1); again: unchan
   assert.deepEqual(changes.findings.added.filter((e) => e.severity !== 'info'), []);
   assert.deepEqual(changes.findings.removed.filter((e) => e.severity !== 'info'), []);
   assert.equal(byName(run3, 'clean.csv').changes?.reused, true);
+  const html = readFileSync(path.join(work, 'reports', 'runs', latest, 'deliveries_poisoned.csv.html'), 'utf8');
+  assert.match(html, /<section id="since">\s*<h2>Since the last scan<\/h2>\s*<p>The file changed since the last scan/);
+  assert.match(html, /<tr><td>grown<\/td><td>[^]*?<code>backdoor-trigger<\/code><\/td><td>AGE = 999<\/td>/);
 });
