@@ -28,6 +28,7 @@ import { diffFindings, findingId } from '../report/diff.js';
 import type { Report, SinceLastScan } from '../report/report.js';
 import { scoreFindings } from '../report/score.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { compareText } from '../util/compare.js';
 import { acceptance, type AcceptedFinding } from './accepted.js';
 import { datasetKey, type FoundDatasets, type ScanTarget } from './datasets.js';
 import { History, lastEntry, lastTrusted, type DatasetEntry, type FindingEntry, type RunRecord } from './history.js';
@@ -91,7 +92,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     return hashes.get(file)!;
   };
   const reportNames = new ReportNames();
-  const targets = [...found.targets, ...found.missing].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const targets = [...found.targets, ...found.missing].sort((a, b) => compareText(a.key, b.key));
   const missing = new Set(found.missing);
   for (const [index, target] of targets.entries()) {
     options.onDataset?.({ index, total: targets.length, dataset: target.key, phase: 'start' });
@@ -190,11 +191,13 @@ async function scanDataset(target: ScanTarget, context: DatasetContext): Promise
     await history.writeRunFile(context.runId, json, await render(report, 'json', { color: false, width: 100 }));
     await history.writeRunFile(context.runId, html, await render(report, 'html', { color: false, width: 100 }));
 
+    // A file replaced between the hash and the audit: the history keeps what was audited, and no reuse next time.
+    const audited = report.candidate.sha256 || sha256;
     const entry: DatasetEntry = {
       dataset: target.key,
       status: failed ? 'fail' : 'pass',
-      sha256,
-      auditKey,
+      sha256: audited,
+      auditKey: audited === sha256 ? auditKey : null,
       baseline: baseline ? { path: baseline.shown, sha256: baselineSha, source: baseline.source } : null,
       verdict: report.verdict,
       trustScore: report.trustScore,
