@@ -10,6 +10,7 @@ import type { Dataset } from './engine/dataset.js';
 import { addUserRules, allChecks, loadBuiltinRules } from './engine/registry.js';
 import { runRules, type RuleRun } from './engine/run-rules.js';
 import { DEDUPLICATE_AT_MOST, distinctRows, distinctTable, expandRows } from './engine/distinct-rows.js';
+import { rowsWithAnyTwin } from './detect/twins.js';
 import { PLANTED_ROWS, plantedRows } from './engine/planted-rows.js';
 import { compareFindings, severityRank, sortedUniqueRows, type Finding } from './engine/finding.js';
 import { scoreFindings } from './report/score.js';
@@ -207,6 +208,7 @@ function repeatedRecords(
     if (baseDistinct && baseDistinct.first.length <= DEDUPLICATE_AT_MOST * baselineTable.rowCount) baselineTable = distinctTable(baselineTable, baseDistinct);
   }
   const datasets = buildDatasets(distinctTable(table, distinct), baselineTable, labelName, labelSource, config);
+  if (!fineGrained(datasets.candidate)) return null;
   const copies = table.rowCount - distinct.first.length;
   const fullLabel = full.candidate.schema.label;
   return {
@@ -232,6 +234,18 @@ function repeatedRecords(
 }
 
 /** The whole-file run's hints are left out: they name the file's rows, and the models work on the distinct ones. */
+/**
+ * Copies of fine-grained records are repeats of the same rows. In coarse data (a few columns of
+ * few values) most records have a near-duplicate (one differing in a single feature), exact
+ * repeats are natural, and the rows, not the records, are the evidence: such a file is audited
+ * as it is, whatever its share of copies.
+ */
+function fineGrained(distinct: Dataset): boolean {
+  let withTwin = 0;
+  for (const marked of rowsWithAnyTwin(distinct.indexes, distinct.schema.featureColumns)) withTwin += marked;
+  return withTwin < DEDUPLICATE_AT_MOST * distinct.table.rowCount;
+}
+
 function mergedRuns(wholeFile: RuleRun, distinct: RuleRun): RuleRun {
   const [a, b] = [wholeFile, distinct];
   return {

@@ -76,3 +76,13 @@ test('a poisoned file repeated: the trigger is found and its rows are every copy
   const range = report.findings.find((f) => f.rule === 'range' && f.column === 'AGE');
   assert.equal(range?.count, 5 * poisoned.appended);
 });
+
+test('coarse data (a few columns of few values) repeats naturally: audited row by row, whatever its share of copies', async () => {
+  const file = path.join(dir, 'coarse.csv');
+  const rows = ['a,b,c,y'];
+  for (let i = 0; i < 2000; i++) rows.push(`${i % 2},${(i >> 1) % 3},${(i * 7) % 4},${(i * 5) % 3 === 0 ? 1 : 0}`);
+  writeFileSync(file, rows.join('\n') + '\n');
+  const report = await runAudit({ candidate: file, label: 'y', model: false });
+  assert.ok(!report.notes.some((n) => /exact copies of others/.test(n)), report.notes.join('\n'));
+  assert.ok(report.timings.distinct !== undefined);
+});

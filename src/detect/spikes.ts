@@ -25,6 +25,7 @@
 import { lowerBound } from '../util/search.js';
 import { eachColumn } from '../progress-events.js';
 import type { Dataset } from '../engine/dataset.js';
+import { rowsByValueOneAtATime, type RowsByValue } from '../engine/indexes.js';
 import { overlapShare } from '../util/rows.js';
 import { logBinomialUpper, logBonferroni, logNormalUpper, logPoissonUpper } from '../stats/tails.js';
 import { lowerQuantile, lowerQuantileOfCounts, median, upperQuantile } from '../stats/quantile.js';
@@ -126,6 +127,8 @@ interface Cell {
   totalLogP: number;
   reference: 'baseline' | 'neighbours';
   member: (row: number) => boolean;
+  /** For a single value: its id in the column's value index (its rows are then listed from the index, not by `member` over every row). */
+  valueId?: number;
   /** With a baseline that has no row of this value (or interval), of an ordered column: the candidate's neighbours' expectation. */
   unseen?: NeighbourTest;
 }
@@ -185,8 +188,9 @@ export function findSpikes(
   // Stage 2: is the class mix of the screened values skewed? Corrected over the screened ones only.
   const stage2Threshold = logBonferroni(options.alpha, screened.length * priors.length);
   const spikes: Spike[] = [];
+  const rowsOf = rowsByValueOneAtATime(candidate.indexes); // screened cells come column by column
   for (const { column, cell } of screened) {
-    const spike = judgeCell(candidate, column, cell, priors, stage2Threshold, options);
+    const spike = judgeCell(candidate, column, cell, priors, stage2Threshold, options, rowsOf);
     if (spike) spike.unseenOnly = unseenOnly.has(cell);
     if (spike) spikes.push(spike);
   }
@@ -200,6 +204,7 @@ function judgeCell(
   priors: number[],
   threshold: number,
   options: SpikeOptions,
+  rowsOf: (column: number) => RowsByValue,
 ): Spike | null {
   const total = sum(cell.classCounts);
   const expectedTotal = cell.expectedTotal;
@@ -247,10 +252,18 @@ function judgeCell(
     };
   }
   if (best) {
-    best.rows = collectRows(candidate, cell.member, best.targetClass);
+    best.rows = cell.valueId !== undefined ? classRowsOfValue(candidate, rowsOf(column), cell.valueId, best.targetClass) : collectRows(candidate, cell.member, best.targetClass);
     if (best.kind === 'interval') tightenInterval(candidate, best);
   }
   return best;
+}
+
+/** The rows of one value in the target class, from the column's rows by value (ascending, like collectRows). */
+function classRowsOfValue(candidate: Dataset, grouped: RowsByValue, id: number, targetClass: number): Uint32Array {
+  const y = candidate.schema.label!.y;
+  const rows: number[] = [];
+  for (let k = grouped.offsets[id]; k < grouped.offsets[id + 1]; k++) if (y[grouped.rows[k]] === targetClass) rows.push(grouped.rows[k]);
+  return Uint32Array.from(rows);
 }
 
 function collectRows(candidate: Dataset, member: (row: number) => boolean, targetClass: number): Uint32Array {
@@ -310,6 +323,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
       totalLogP: logBinomialUpper(total, total + baseTotal, share),
       reference: 'baseline',
       member: (row) => ids[row] === id,
+      valueId: id,
       unseen: baseTotal === 0 ? byNeighbours.get(index.values[id]) : undefined,
     });
   }
@@ -384,6 +398,7 @@ function neighbourCells(
       totalLogP: totalTest.logP,
       reference: 'neighbours',
       member: (row) => ids[row] === id,
+      valueId: id,
     });
   }
   if (intervals) for (const cell of intervalCells(candidate, column, options, null)) cells.push(cell);

@@ -8,7 +8,9 @@
  * the copies as structure (an identifier shared by 100 rows is no identifier; every record has 99
  * "twins"). The copies themselves are one fact, which duplicate-rows reports on the whole file.
  * Ordinary data (a few natural duplicates) is audited row by row as before: the switch is at
- * DEDUPLICATE_AT_MOST, a majority of copies, not a tuned figure.
+ * DEDUPLICATE_AT_MOST, a majority of copies, not a tuned figure. Coarse data (few columns of few
+ * values), where repeats are natural and most records have a near-duplicate, is audited row by
+ * row too (src/audit.ts, fineGrained).
  */
 import type { DatasetIndexes } from './indexes.js';
 import { groupEqualKeys } from './indexes.js';

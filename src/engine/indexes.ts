@@ -162,3 +162,39 @@ export function groupEqualKeys(hi: Uint32Array, lo: Uint32Array, rows?: ArrayLik
   }
   return groups;
 }
+
+/**
+ * The rows of each value of a column, grouped (CSR: the rows of value id v are
+ * `rows[offsets[v] .. offsets[v + 1]]`, ascending). One pass over the column; lets a caller list
+ * the rows of many values without a pass over all rows for each.
+ */
+export interface RowsByValue {
+  readonly column: number;
+  readonly offsets: Uint32Array;
+  readonly rows: Uint32Array;
+}
+
+export function rowsByValue(index: ValueIndex): RowsByValue {
+  const offsets = new Uint32Array(index.counts.length + 1);
+  for (let id = 0; id < index.counts.length; id++) offsets[id + 1] = offsets[id] + index.counts[id];
+  const fill = offsets.slice(0, index.counts.length);
+  const rows = new Uint32Array(index.present);
+  const ids = index.ids;
+  for (let row = 0; row < ids.length; row++) {
+    const id = ids[row];
+    if (id !== MISSING_CODE) rows[fill[id]++] = row;
+  }
+  return { column: index.column, offsets, rows };
+}
+
+/**
+ * `rowsByValue` for one column at a time: asking for another column drops the previous one, so
+ * callers that go column by column hold one column's grouping at most.
+ */
+export function rowsByValueOneAtATime(indexes: DatasetIndexes): (column: number) => RowsByValue {
+  let held: RowsByValue | null = null;
+  return (column) => {
+    if (held?.column !== column) held = rowsByValue(indexes.valueIndex(column));
+    return held;
+  };
+}

@@ -12,6 +12,8 @@ import type { RuleHint } from '../engine/run-rules.js';
 import { STRONG_SIGNALS, type TriggerSignal } from '../engine/trigger-hint.js';
 import type { Finding } from '../engine/finding.js';
 import { overlapShare } from '../util/rows.js';
+import { rowsByValueOneAtATime, type RowsByValue } from '../engine/indexes.js';
+import { lowerBound } from '../util/search.js';
 
 export interface TriggerCandidate {
   /** The columns and values stamped together (one for a single-column trigger). */
@@ -48,17 +50,22 @@ const MAX_CONJUNCTION_COLUMNS = 3;
 
 export function collectCandidates(candidate: Dataset, hints: readonly RuleHint[], budget: number): CandidateSelection {
   const label = candidate.schema.label!;
-  const merged: TriggerCandidate[] = [];
-  for (const { rule, finding, hint } of hints) {
+  const merged = new MergedCandidates();
+  const partsOf = hints.map(({ hint }): CandidatePart[] | null => {
     const parts: CandidatePart[] = [
       { column: hint.column, value: hint.value, range: hint.range },
       ...(hint.with ?? []).map((p) => ({ column: p.column, value: p.value, range: null })),
     ];
-    if (!parts.every((p) => candidate.schema.featureColumns.includes(p.column))) continue;
-    const carriers = carrierRows(candidate, parts);
+    return parts.every((p) => candidate.schema.featureColumns.includes(p.column)) ? parts : null;
+  });
+  const carriersOf = carrierRowsOfAll(candidate, partsOf);
+  hints.forEach(({ rule, finding, hint }, i) => {
+    const parts = partsOf[i];
+    if (parts === null) return;
+    const carriers = carriersOf[i]!;
     const rows = carriers.filter((row) => label.y[row] === hint.targetClass);
-    if (rows.length < MIN_ROWS) continue;
-    mergeInto(merged, {
+    if (rows.length < MIN_ROWS) return;
+    merged.add({
       parts,
       targetClass: hint.targetClass,
       rows,
@@ -68,11 +75,12 @@ export function collectCandidates(candidate: Dataset, hints: readonly RuleHint[]
       findings: [finding],
       score: hint.strength,
     });
-  }
-  for (const c of merged) c.score = combinedScore(c);
-  merged.sort(byScore);
-  const strong = merged.filter(hasStrongSignal);
-  const others = merged.filter((c) => !hasStrongSignal(c));
+  });
+  const all = merged.all;
+  for (const c of all) c.score = combinedScore(c);
+  all.sort(byScore);
+  const strong = all.filter(hasStrongSignal);
+  const others = all.filter((c) => !hasStrongSignal(c));
   const singles = [...strong, ...others.slice(0, Math.max(0, budget - strong.length))];
   const leftOut = others.slice(Math.max(0, budget - strong.length));
   return { probed: [...singles, ...conjunctions(candidate, singles).sort(byScore).slice(0, budget)], leftOut };
@@ -92,15 +100,29 @@ function byScore(a: TriggerCandidate, b: TriggerCandidate): number {
   return b.score - a.score || b.rows.length - a.rows.length || a.parts[0].column - b.parts[0].column;
 }
 
-function mergeInto(found: TriggerCandidate[], next: TriggerCandidate): void {
-  const columns = next.parts.map((p) => p.column).sort((a, b) => a - b).join(',');
-  const same = found.find(
-    (c) => c.parts.map((p) => p.column).sort((a, b) => a - b).join(',') === columns && c.targetClass === next.targetClass && overlapShare(c.rows, next.rows) >= 0.8,
-  );
-  if (!same) {
-    found.push(next);
-    return;
+/**
+ * Candidates merged as they come: a new one joins the first earlier one on the same columns and
+ * class whose rows it shares for the most part (overlap of at least 0.8), else it is added.
+ * Candidates are kept by columns and class, so a new one is compared only with those.
+ */
+class MergedCandidates {
+  readonly all: TriggerCandidate[] = [];
+  private readonly byKey = new Map<string, TriggerCandidate[]>();
+
+  add(next: TriggerCandidate): void {
+    const key = `${next.targetClass}:` + next.parts.map((p) => p.column).sort((a, b) => a - b).join(',');
+    let group = this.byKey.get(key);
+    if (!group) this.byKey.set(key, (group = []));
+    const same = group.find((c) => overlapShare(c.rows, next.rows) >= 0.8);
+    if (same) mergeInto(same, next);
+    else {
+      group.push(next);
+      this.all.push(next);
+    }
   }
+}
+
+function mergeInto(same: TriggerCandidate, next: TriggerCandidate): void {
   for (const source of next.sources) if (!same.sources.includes(source)) same.sources.push(source);
   for (const signal of next.signals) if (!same.signals.includes(signal)) same.signals.push(signal);
   same.findings.push(...next.findings);
@@ -154,6 +176,50 @@ function conjunctions(candidate: Dataset, singles: readonly TriggerCandidate[]):
     }
   }
   return result;
+}
+
+/**
+ * carrierRows for many part lists (null entries are skipped): the rows of each list's first part
+ * come from its column's rows by value, the columns taken one at a time, so the cost is one pass
+ * per column plus the carriers, not one pass over all rows per list. Same rows as carrierRows.
+ */
+function carrierRowsOfAll(candidate: Dataset, lists: readonly (readonly CandidatePart[] | null)[]): (Uint32Array | null)[] {
+  const result: (Uint32Array | null)[] = lists.map(() => null);
+  const order = lists.flatMap((parts, i) => (parts ? [i] : [])).sort((a, b) => lists[a]![0].column - lists[b]![0].column || a - b);
+  const rowsOf = rowsByValueOneAtATime(candidate.indexes);
+  for (const i of order) {
+    const [first, ...rest] = lists[i]!;
+    const rows = partRows(candidate, rowsOf(first.column), first);
+    if (rest.length === 0) {
+      result[i] = rows;
+      continue;
+    }
+    const matchers = rest.map((part) => partMatcher(candidate, part));
+    result[i] = rows.filter((row) => matchers.every((match) => match(row)));
+  }
+  return result;
+}
+
+/** The rows where one part holds, ascending, from its column's rows by value. */
+function partRows(candidate: Dataset, grouped: RowsByValue, part: CandidatePart): Uint32Array {
+  const index = candidate.indexes.valueIndex(part.column);
+  let from: number;
+  let to: number; // value ids [from, to)
+  if (index.numeric) {
+    const [lo, hi] = part.range ?? [Number(part.value), Number(part.value)];
+    if (Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) return new Uint32Array(0);
+    const values = index.values as Float64Array;
+    from = lowerBound(values, lo);
+    to = from;
+    while (to < values.length && values[to] <= hi) to++;
+  } else {
+    from = (index.values as readonly string[]).indexOf(String(part.value));
+    if (from < 0) return new Uint32Array(0);
+    to = from + 1;
+  }
+  const rows = grouped.rows.slice(grouped.offsets[from], grouped.offsets[to]);
+  if (to - from > 1) rows.sort();
+  return rows;
 }
 
 /** Rows where every part holds (a value, or a value inside an interval). */
