@@ -16,6 +16,7 @@ import { DEFAULT_REPORTS_FOLDER } from '../output/save.js';
 import { LAST_TRUSTED, runScan } from '../scan/scan.js';
 import { DATASET_EXTENSIONS, findDatasets } from '../scan/datasets.js';
 import { askedForHelp, commandParser, formatGiven } from './parser.js';
+import { createProgress } from '../progress.js';
 
 const SCAN_FORMATS = ['table', 'json', 'junit'] as const;
 type ScanFormat = (typeof SCAN_FORMATS)[number];
@@ -107,7 +108,9 @@ export async function scanCommand(argv: string[], width: number): Promise<number
   for (const pattern of datasets.empty) process.stderr.write(`audit-data: ${pattern}: no dataset found there\n`);
   if (args.out) checkOutputPlan({ targets: [{ option: '--out', file: args.out }], folders: [], force: true, inputs: datasets.targets.map((t) => t.file) });
   const accepted = await readAccepted(args.accepted);
-  const progress = Boolean(process.stderr.isTTY) && !args.quiet;
+  // On a terminal: which dataset, then the audit's own bars (src/progress.ts).
+  const bars = createProgress(Boolean(process.stderr.isTTY) && !args.quiet);
+  let current = '';
   const result = await runScan({
     datasets,
     reportsFolder: args.reports,
@@ -128,13 +131,15 @@ export async function scanCommand(argv: string[], width: number): Promise<number
     force: args.force,
     keep: args.keep,
     accepted,
-    onDataset: progress
-      ? ({ index, total, dataset, phase }) => {
-          if (phase === 'start') process.stderr.write(`\r\u001b[2Kscanning ${index + 1}/${total} ${dataset}`);
-          else if (index + 1 === total) process.stderr.write('\r\u001b[2K');
-        }
-      : undefined,
+    onDataset: ({ index, total, dataset, phase }) => {
+      current = `${index + 1}/${total} ${dataset}`;
+      if (phase === 'start') bars.stage(`scanning ${current}`);
+    },
+    onStage: (stage) => bars.stage(`${current}: ${stage}`),
+    onProgress: (stage, done, total, detail) => bars.step(stage, done, total, detail),
+    onLoadProgress: (read, total) => bars.loading(read, total),
   });
+  bars.done();
   const text =
     args.format === 'junit'
       ? scanJunit(result.record)

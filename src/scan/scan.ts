@@ -18,7 +18,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { runAudit } from '../audit.js';
+import { runAudit, type AuditOptions } from '../audit.js';
 import type { AuditConfig } from '../config/schema.js';
 import { severityRank, type Finding, type Severity } from '../engine/finding.js';
 import { InputError } from '../errors.js';
@@ -56,6 +56,10 @@ export interface ScanOptions {
   keep?: number;
   accepted: readonly AcceptedFinding[];
   now?: () => Date;
+  /** Progress inside each audit (a display's bars): passed to runAudit. */
+  onStage?: AuditOptions['onStage'];
+  onProgress?: AuditOptions['onProgress'];
+  onLoadProgress?: (bytesRead: number, totalBytes: number) => void;
   onDataset?: (event: { index: number; total: number; dataset: string; phase: 'start' | 'done'; entry?: DatasetEntry }) => void;
 }
 
@@ -163,7 +167,9 @@ async function scanDataset(target: ScanTarget, context: DatasetContext): Promise
       rulePaths: options.rulePaths,
       seed: options.seed,
       model: options.model,
-      load: options.load,
+      load: { ...options.load, onProgress: options.onLoadProgress },
+      onStage: options.onStage,
+      onProgress: options.onProgress,
     });
     report.candidate.path = target.key;
     if (report.baseline && baseline) report.baseline.path = baseline.shown;

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -180,4 +180,23 @@ test('findDatasets: folders (recursive, no hidden folders, not the reports folde
   );
   assert.deepEqual(found.missing.map((t) => t.key), ['missing.csv']);
   assert.deepEqual(found.empty, ['empty/*.csv']);
+});
+
+test('on a terminal: which dataset is being scanned, then the audit\'s own bars; the cursor shown again', (t) => {
+  if (spawnSync('script', ['--version']).status !== 0) {
+    t.skip('no script(1) to give the CLI a terminal');
+    return;
+  }
+  const work = tempFolder('audit-data-scan-tty-');
+  write(path.join(work, 'data', 'a.csv'), table(3000, 31));
+  write(path.join(work, 'data', 'b.csv'), table(3000, 32));
+  const command = [process.execPath, ...cliCommand(['scan', 'data', '--label', 'y', '--out', path.join(work, 'scan.json')])]
+    .map((part) => `'${part.replace(/'/g, "'\\''")}'`)
+    .join(' ');
+  const run = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: work, encoding: 'utf8', env: cliEnv({ COLUMNS: '100' }), timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /scanning 1\/2 data\/a\.csv\.\.\.[\s\S]*scanning 2\/2 data\/b\.csv\.\.\./);
+  assert.match(run.stdout, /forest trees \[[^\]]*\] \d+\/50 trees/);
+  assert.ok(run.stdout.trimEnd().endsWith('\u001b[?25h'), 'the cursor is shown again at the end');
+  assert.equal((JSON.parse(readFileSync(path.join(work, 'scan.json'), 'utf8')) as RunRecord).datasets.length, 2);
 });
