@@ -6,7 +6,9 @@
 import { DEFAULT_SEED } from '../audit.js';
 import { resolveConfig } from '../config/load.js';
 import { SEVERITIES, type Severity } from '../engine/finding.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
+import { statSync } from 'node:fs';
+import { describeFileError } from '../load/byte-source.js';
 import { writeFileAtomic } from '../load/csv-writer.js';
 import { defaultMemoryBudget, parseByteSize } from '../load/memory-budget.js';
 import { checkOutputPlan } from '../output/plan.js';
@@ -95,6 +97,18 @@ export async function scanCommand(argv: string[], width: number): Promise<number
   if (args.maxMemory !== undefined && parseByteSize(args.maxMemory) === null) throw new UsageError(`--max-memory takes a size such as 4G (got ${args.maxMemory})`);
   const { config, file: configFile } = await resolveConfig(args.config);
   const baseline = args.baseline === LAST_TRUSTED ? undefined : args.baseline;
+  // A baseline that cannot be read would fail every dataset: it is the scan's own error.
+  for (const [file, what] of [
+    ...(baseline ? [[baseline, '--baseline']] : []),
+    ...Object.entries(config.baselines ?? {}).map(([pattern, file]) => [file, `the config's baselines['${pattern}']`]),
+  ]) {
+    try {
+      if (!statSync(file!).isFile()) throw new InputError(`${what}: ${file} is not a file`);
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(`${what}: ${describeFileError(file!, error).message}`);
+    }
+  }
   checkOutputPlan({
     targets: args.out ? [{ option: '--out', file: args.out }] : [],
     folders: [{ option: '--reports', folder: args.reports, create: true }],

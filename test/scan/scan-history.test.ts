@@ -153,6 +153,7 @@ test('--keep N keeps the newest N runs; a bad option or nothing to scan is exit 
     [['scan', 'a.csv', '--format', 'xml'], /Invalid values/],
     [['scan', 'a.csv', '--out', 'a.csv'], /refusing to overwrite an input file/],
     [['scan', '-'], /scan reads files and folders, not standard input/],
+    [['scan', 'a.csv', '--baseline', 'missing-base.csv'], /--baseline: missing-base\.csv: no such file/],
     [['scan', 'a.csv', '--out', 'junit.xml', '--format', 'json'], /names a junit file but --format is json/],
   ] as const) {
     const result = await runCli([...args], { cwd: work });
