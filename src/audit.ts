@@ -49,6 +49,9 @@ export interface AuditOptions {
 
 export const DEFAULT_SEED = 42;
 
+/** What the audits of one run share (`scan` runs many): runAudit's options but the files and the stage hook. */
+export type AuditSettings = Omit<AuditOptions, 'candidate' | 'baseline' | 'onStage' | 'now'> & { config: AuditConfig; seed: number; model: boolean; load: LoadOptions };
+
 export async function runAudit(options: AuditOptions): Promise<Report> {
   return withProgressListener(options.onProgress, () => audit(options));
 }
@@ -82,12 +85,15 @@ async function audit(options: AuditOptions): Promise<Report> {
   if (repeated) notes.push(repeated.note);
 
   const settings = ruleSettings(config);
-  const ruleRun = await time('rules', () => {
-    if (!repeated) return runRules(rules, candidate, baseline, settings);
+  // `onCandidateRows`: the findings whose rows are `candidate`'s (the distinct records' when repeated).
+  const { run: ruleRun, onCandidateRows } = await time('rules', () => {
+    if (!repeated) {
+      const run = runRules(rules, candidate, baseline, settings);
+      return { run, onCandidateRows: run.findings };
+    }
     const wholeFile = runRules(new Map([...rules].filter(([id]) => id === DUPLICATE_ROWS)), full.candidate, full.baseline, settings);
-    repeated.wholeFileFindings = new Set(wholeFile.findings);
     const distinct = runRules(new Map([...rules].filter(([id]) => id !== DUPLICATE_ROWS)), candidate, baseline, settings);
-    return mergedRuns(wholeFile, distinct);
+    return { run: mergedRuns(wholeFile, distinct), onCandidateRows: distinct.findings };
   });
   candidate.indexes.releaseHashes();
   baseline?.indexes.releaseHashes();
@@ -99,7 +105,7 @@ async function audit(options: AuditOptions): Promise<Report> {
   const stageErrors: { rule: string; message: string }[] = [];
   const modelStage = modelEnabled
     ? await time('models', () =>
-        runModelStage({ candidate, baseline, findings: repeated ? ruleRun.findings.filter((f) => !repeated.wholeFileFindings.has(f)) : ruleRun.findings, hints: ruleRun.hints, seed, config, options: stageOptions(settings) }).catch((error: unknown) => {
+        runModelStage({ candidate, baseline, findings: onCandidateRows, hints: ruleRun.hints, seed, config, options: stageOptions(settings) }).catch((error: unknown) => {
           // Fail closed: the report says the model checks failed, and the verdict cannot be trusted.
           stageErrors.push({ rule: 'backdoor-trigger', message: `model checks failed: ${error instanceof Error ? error.message : String(error)}` });
           return null;
@@ -114,7 +120,7 @@ async function audit(options: AuditOptions): Promise<Report> {
   const triggers = triggerSearchOff ? [] : (modelStage?.triggers ?? []);
   const planted = plantedRows(candidate, ruleRun.hints, triggers, resolvedOptions(PLANTED_ROWS_CHECK, settings.get(PLANTED_ROWS)?.options));
   const stageFindings = [...(modelStage?.findings ?? []), ...planted];
-  if (repeated) repeated.expand([...ruleRun.findings.filter((f) => !repeated.wholeFileFindings.has(f)), ...stageFindings], triggers);
+  if (repeated) repeated.expand([...onCandidateRows, ...stageFindings], triggers);
   const findings: Finding[] = [...ruleRun.findings, ...STAGE_CHECKS.flatMap((check) => withSettings(stageFindings.filter((f) => f.rule === check.id), settings.get(check.id)))].sort(compareFindings);
   const errors = [...ruleRun.errors, ...stageErrors, ...(modelStage?.errors ?? [])];
   const score = scoreFindings(findings, errors.map((e) => e.rule));
@@ -184,8 +190,6 @@ const DUPLICATE_ROWS = 'duplicate-rows';
 interface RepeatedRecords {
   datasets: { candidate: Dataset; baseline: Dataset | null };
   note: string;
-  /** The findings of the rule run on the whole file (their rows are the file's already). */
-  wholeFileFindings: Set<Finding>;
   /** Rows of the distinct records -> every copy in the file, in place. */
   expand(findings: Finding[], triggers: Trigger[]): void;
   wholeFileClassCounts(label: NonNullable<Schema['label']>): number[];
@@ -216,7 +220,6 @@ function repeatedRecords(
     note:
       `${copies} of the ${table.rowCount} records (${Math.round((100 * copies) / table.rowCount)}%) are exact copies of others: duplicate-rows ran on the whole file, ` +
       `the other checks and the models on the ${distinct.first.length} distinct records (their figures count distinct records; the rows they list include every copy).`,
-    wholeFileFindings: new Set(),
     expand(findings, triggers) {
       for (const finding of findings) {
         if (finding.rows.length === 0) continue;

@@ -28,6 +28,7 @@ import { diffCommand } from './commands/diff-command.js';
 import { scanCommand } from './commands/scan-command.js';
 import { acceptCommand } from './commands/accept-command.js';
 import { askedForHelp, commandParser, formatGiven, lastWins } from './commands/parser.js';
+import { auditSettings } from './commands/audit-options.js';
 
 
 interface CliArgs {
@@ -189,7 +190,8 @@ async function main(): Promise<number> {
   if (argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return 0;
   const inherited = inheritedDeadline();
   if (args.timeout && inherited === null) return runWatched(args.timeout);
-  const { config, file: configFile } = await resolveConfig(args.config);
+  const resolved = await resolveConfig(args.config);
+  const { config, file: configFile } = resolved;
   if (args.candidate === '-' && args.baseline === '-') throw new UsageError('only one input can be standard input (-)');
   checkOutputPlan({
     targets: [
@@ -210,25 +212,14 @@ async function main(): Promise<number> {
   const progress = createProgress(Boolean(process.stderr.isTTY) && !args.quiet);
   const deadline = inherited ?? Infinity;
   const report = await runAudit({
-    candidate: candidate.file,
-    baseline: baseline?.file,
-    label: args.label,
-    config,
-    configFile: configFile ?? undefined,
-    rulePaths: args.rules,
-    seed: args.seed,
-    model: args.model,
-    load: {
-      delimiter: args.delimiter,
-      quote: args.quote,
-      encoding: args.encoding,
+    ...auditSettings(args, resolved, progress, {
       maxFieldBytes: args.maxFieldBytes,
       maxColumns: args.maxColumns,
       maxDecompressedBytes: args.maxDecompressedBytes,
       maxMemoryBytes: memoryBudget,
-      onProgress: (read, total) => progress.loading(read, total),
-    },
-    onProgress: (stage, done, total, detail) => progress.step(stage, done, total, detail),
+    }),
+    candidate: candidate.file,
+    baseline: baseline?.file,
     onStage: (stage) => {
       if (Date.now() > deadline) throw new InputError(`gave up after ${args.timeout} s (--timeout) before the '${stage}' stage`);
       progress.stage(stage);

@@ -93,6 +93,11 @@ export function displayValue(value: number | string | null): string {
   return typeof value === 'number' ? formatNumber(value) : value;
 }
 
+/** What a finding is about, `AGE = 999` (or `AGE`, or nothing): its column and value. */
+export function columnAndValue(finding: { column: string | null; value: number | string | null }): string {
+  return [finding.column, finding.value === null ? null : displayValue(finding.value)].filter((x) => x !== null).join(' = ');
+}
+
 /** "21..25". */
 export function formatRange(range: readonly [number, number]): string {
   return `${formatNumber(range[0])}..${formatNumber(range[1])}`;

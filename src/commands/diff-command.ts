@@ -3,7 +3,7 @@ import wrapAnsi from 'wrap-ansi';
 import { askedForHelp, commandParser } from './parser.js';
 import { diffReports, worsened, type DiffEntry, type ReportDiff } from '../report/diff.js';
 import { readReport } from './render-command.js';
-import { displayValue, terminalSafe } from '../format.js';
+import { columnAndValue, terminalSafe } from '../format.js';
 
 export async function diffCommand(argv: string[], width: number): Promise<number> {
   const args = commandParser(
@@ -37,7 +37,7 @@ export function diffText(diff: ReportDiff, width = 80): string {
     if (shown.length === 0) return;
     lines.push('', title);
     for (const e of shown) {
-      const where = [e.column, e.value === null ? null : displayValue(e.value)].filter((x) => x !== null).join(' = ');
+      const where = columnAndValue(e);
       const was = showBefore && e.before ? ` (was ${e.before.severity}, ${e.before.count} rows)` : '';
       wrap(`${e.severity.toUpperCase()} ${e.rule}${where ? ` · ${where}` : ''} · ${e.count} rows${was}`, '  ');
       wrap(e.message, '    ');

@@ -19,6 +19,7 @@ import { LAST_TRUSTED, runScan } from '../scan/scan.js';
 import { DATASET_EXTENSIONS, findDatasets } from '../scan/datasets.js';
 import { askedForHelp, commandParser, formatGiven } from './parser.js';
 import { createProgress } from '../progress.js';
+import { auditSettings } from './audit-options.js';
 
 const SCAN_FORMATS = ['table', 'json', 'junit'] as const;
 type ScanFormat = (typeof SCAN_FORMATS)[number];
@@ -95,7 +96,8 @@ export async function scanCommand(argv: string[], width: number): Promise<number
   if (args.keep !== undefined && !(Number.isSafeInteger(args.keep) && args.keep > 0)) throw new UsageError(`--keep takes a positive whole number of runs (got ${String(args.keep)})`);
   if (!Number.isSafeInteger(args.seed)) throw new UsageError('--seed takes a whole number');
   if (args.maxMemory !== undefined && parseByteSize(args.maxMemory) === null) throw new UsageError(`--max-memory takes a size such as 4G (got ${args.maxMemory})`);
-  const { config, file: configFile } = await resolveConfig(args.config);
+  const resolved = await resolveConfig(args.config);
+  const { config, file: configFile } = resolved;
   const baseline = args.baseline === LAST_TRUSTED ? undefined : args.baseline;
   // A baseline that cannot be read would fail every dataset: it is the scan's own error.
   for (const [file, what] of [
@@ -129,18 +131,7 @@ export async function scanCommand(argv: string[], width: number): Promise<number
     datasets,
     reportsFolder: args.reports,
     baseline: args.baseline,
-    label: args.label,
-    config,
-    configFile: configFile ?? undefined,
-    rulePaths: args.rules,
-    seed: args.seed,
-    model: args.model,
-    load: {
-      delimiter: args.delimiter,
-      quote: args.quote,
-      encoding: args.encoding,
-      maxMemoryBytes: args.maxMemory !== undefined ? parseByteSize(args.maxMemory)! : defaultMemoryBudget(),
-    },
+    audit: auditSettings(args, resolved, bars, { maxMemoryBytes: args.maxMemory !== undefined ? parseByteSize(args.maxMemory)! : defaultMemoryBudget() }),
     failOn: args.failOn ?? config.failOn,
     force: args.force,
     keep: args.keep,
@@ -150,8 +141,6 @@ export async function scanCommand(argv: string[], width: number): Promise<number
       if (phase === 'start') bars.stage(`scanning ${current}`);
     },
     onStage: (stage) => bars.stage(`${current}: ${stage}`),
-    onProgress: (stage, done, total, detail) => bars.step(stage, done, total, detail),
-    onLoadProgress: (read, total) => bars.loading(read, total),
   });
   bars.done();
   const text =

@@ -10,7 +10,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { Report, Trigger } from '../report/report.js';
 import type { FindingsDiff } from '../report/diff.js';
-import { displayValue, formatInteger, formatShort, percent, rowSample, triggerSentence, triggerWhere, visible } from '../format.js';
+import { columnAndValue, displayValue, formatInteger, formatShort, percent, rowSample, triggerSentence, triggerWhere, visible } from '../format.js';
 import { labelName, nextStep } from './text.js';
 import { baseName, compactValue, humanKey, modelEnabled, modelEntries, perClass, tableColumns, title } from './report-text.js';
 import { INFORMATIVE_REASON, type ClassCounts, type ColumnHistogram, type HistogramBar, type HistogramData } from '../report/histograms.js';
@@ -93,7 +93,7 @@ function sinceLastScanSection(report: Report): string {
     for (const e of entries) {
       if (e.severity === 'info' && (!e.before || e.before.severity === 'info')) continue;
       const tag = accepted.has(e.id) ? `${state}, accepted` : outgrown.has(e.id) ? `${state}, grown past its acceptance` : state;
-      const where = [e.column, e.value === null ? null : displayValue(e.value)].filter((x) => x !== null).join(' = ');
+      const where = columnAndValue(e);
       const before = withBefore && e.before ? `${e.before.severity}, ${formatInteger(e.before.count)} rows` : '';
       rows.push(
         `<tr><td>${esc(tag)}</td><td>${severityBadge(e.severity)}</td><td><code>${esc(e.rule)}</code></td><td>${esc(where)}</td><td class="num">${formatInteger(e.count)}</td><td>${esc(before)}</td><td><code>${esc(e.id)}</code></td></tr>`,

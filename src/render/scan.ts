@@ -5,7 +5,7 @@
  */
 import wrapAnsi from 'wrap-ansi';
 import { severityRank, type Severity } from '../engine/finding.js';
-import { displayValue, terminalSafe } from '../format.js';
+import { columnAndValue, terminalSafe } from '../format.js';
 import type { DatasetEntry, FindingEntry, RunRecord } from '../scan/history.js';
 
 /** Without --fail-on a dataset fails on a verdict other than trusted, which takes a medium finding or worse. */
@@ -77,8 +77,9 @@ export function scanText({ record, runFolder }: ScanView, width = 80): string {
   return lines.join('\n') + '\n';
 }
 
+/** `HIGH range AGE = 999, 3007 rows [dd22415eea]`. */
 function findingLine(finding: FindingEntry): string {
-  const where = [finding.column, finding.value === null ? null : displayValue(finding.value)].filter((x) => x !== null).join(' = ');
+  const where = columnAndValue(finding);
   return `${finding.severity.toUpperCase()} ${finding.rule}${where ? ` ${where}` : ''}, ${finding.count} rows [${finding.id}]`;
 }
 
@@ -182,9 +183,9 @@ function testsuite(entry: DatasetEntry, index: number, record: RunRecord, failOn
   return { xml: xmlText, tests, failures, errors };
 }
 
+/** The line, then the message: for JUnit, where the reader has no report beside it. */
 function findingText(f: FindingEntry): string {
-  const where = [f.column, f.value === null ? null : displayValue(f.value)].filter((x) => x !== null).join(' = ');
-  return `${f.severity.toUpperCase()} ${f.rule}${where ? ` ${where}` : ''} (${f.count} rows, id ${f.id}): ${f.message}`;
+  return `${findingLine(f)}: ${f.message}`;
 }
 
 function seconds(ms: number): string {

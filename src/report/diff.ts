@@ -48,10 +48,6 @@ export function findingId(finding: Pick<Finding, 'rule' | 'column' | 'value'>): 
   return createHash('sha256').update(fingerprint(finding)).digest('hex').slice(0, 10);
 }
 
-export function findingRecord(finding: FindingRecord): FindingRecord {
-  return { rule: finding.rule, column: finding.column, value: finding.value, severity: finding.severity, count: finding.count, message: finding.message };
-}
-
 /** Worse than before: a higher severity, or the same severity on more rows. */
 export function grewFrom(now: Pick<Finding, 'severity' | 'count'>, before: Pick<Finding, 'severity' | 'count'>): number {
   return severityRank(now.severity) - severityRank(before.severity) || Math.sign(now.count - before.count);

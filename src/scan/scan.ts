@@ -18,11 +18,9 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { runAudit, type AuditOptions } from '../audit.js';
-import type { AuditConfig } from '../config/schema.js';
+import { runAudit, type AuditOptions, type AuditSettings } from '../audit.js';
 import { severityRank, type Finding, type Severity } from '../engine/finding.js';
 import { InputError } from '../errors.js';
-import type { LoadOptions } from '../load/load-table.js';
 import { render } from '../render/index.js';
 import { diffFindings, findingId } from '../report/diff.js';
 import type { Report, SinceLastScan } from '../report/report.js';
@@ -41,14 +39,8 @@ export interface ScanOptions {
   reportsFolder: string;
   /** A file for every dataset, or `last-trusted`. */
   baseline?: string;
-  label?: string;
-  config: AuditConfig;
-  /** The config and rule files, whose content is part of every dataset's audit key. */
-  configFile?: string;
-  rulePaths?: readonly string[];
-  seed: number;
-  model: boolean;
-  load: LoadOptions;
+  /** How every dataset is audited; with the config and rule files' content, part of each dataset's audit key. */
+  audit: AuditSettings;
   failOn?: Severity;
   /** Audit again even when nothing changed. */
   force: boolean;
@@ -56,10 +48,8 @@ export interface ScanOptions {
   keep?: number;
   accepted: readonly AcceptedFinding[];
   now?: () => Date;
-  /** Progress inside each audit (a display's bars): passed to runAudit. */
+  /** The stage of each audit, for a display. */
   onStage?: AuditOptions['onStage'];
-  onProgress?: AuditOptions['onProgress'];
-  onLoadProgress?: (bytesRead: number, totalBytes: number) => void;
   onDataset?: (event: { index: number; total: number; dataset: string; phase: 'start' | 'done'; entry?: DatasetEntry }) => void;
 }
 
@@ -161,15 +151,8 @@ async function scanDataset(target: ScanTarget, context: DatasetContext): Promise
       // The key is a path relative to the working folder (or absolute): messages name it as the user does.
       candidate: target.key,
       baseline: baseline?.file,
-      label: options.label,
-      config: options.config,
-      configFile: options.configFile,
-      rulePaths: options.rulePaths,
-      seed: options.seed,
-      model: options.model,
-      load: { ...options.load, onProgress: options.onLoadProgress },
+      ...options.audit,
       onStage: options.onStage,
-      onProgress: options.onProgress,
     });
     report.candidate.path = target.key;
     if (report.baseline && baseline) report.baseline.path = baseline.shown;
@@ -261,7 +244,7 @@ async function chooseBaseline(target: ScanTarget, sha256: string, options: ScanO
     return null;
   }
   if (options.baseline) return sameFile(options.baseline, target.file) ? null : { file: path.resolve(options.baseline), shown: datasetKey(options.baseline), source: 'option' };
-  for (const [pattern, file] of Object.entries(options.config.baselines ?? {})) {
+  for (const [pattern, file] of Object.entries(options.audit.config.baselines ?? {})) {
     if (!picomatch(pattern, { dot: true })(target.key)) continue;
     if (sameFile(file, target.file)) return null;
     return { file: path.resolve(file), shown: datasetKey(file), source: 'config', note: `baseline ${file} from the config's pattern ${pattern}` };
@@ -338,11 +321,12 @@ class ReportNames {
 
 /** Everything besides the data that decides a report: settings, config and rule code, tool version. */
 async function settingsFingerprint(options: ScanOptions): Promise<string> {
-  const files = [options.configFile, ...(options.rulePaths ?? [])].filter((f): f is string => typeof f === 'string');
+  const { audit } = options;
+  const files = [audit.configFile, ...(audit.rulePaths ?? [])].filter((f): f is string => typeof f === 'string');
   const contents = await Promise.all(files.map((file) => readFile(file).then((bytes) => hashBytes(bytes)).catch(() => 'unreadable')));
   // Limits (memory, sizes) change no report that completes; how the bytes are read does.
-  const reading = [options.load.delimiter ?? null, options.load.quote ?? null, options.load.encoding ?? null];
-  return hashText(JSON.stringify([TOOL_VERSION, options.label ?? null, options.seed, options.model, reading, files, contents, JSON.stringify(options.config)]));
+  const reading = [audit.load.delimiter ?? null, audit.load.quote ?? null, audit.load.encoding ?? null];
+  return hashText(JSON.stringify([TOOL_VERSION, audit.label ?? null, audit.seed, audit.model, reading, files, contents, JSON.stringify(audit.config)]));
 }
 
 function fileSha256(file: string): Promise<string> {
