@@ -65,7 +65,7 @@ test('clean controls: trusted, no finding above low, no trigger', { skip, timeou
  * it fails. The acceptance targets of issue 13 are above it; they run as `todo` tests below (they
  * report, and turn into plain tests when met), so CI shows how far from them the auditor is.
  */
-const MEASURED = { namedWithBaseline: 0.9, namedAlone: 0.8, relabelDetected: 0.55 };
+const MEASURED = { namedWithBaseline: 0.9, namedAlone: 0.8, relabelDetected: 0.65 };
 
 for (const [mode, withBaseline] of [['with a baseline', true], ['without a baseline', false]] as const) {
   const judged = (s: Summary) => (withBaseline ? s.judgedBaseline : s.judgedAlone);
@@ -102,7 +102,7 @@ test(`${TARGETS.relabelRate * 100}% relabel with a baseline: review/reject in >=
   assert.ok(s.relabelRecords.filter(detected).length / s.relabel.total >= MEASURED.relabelDetected, relabelReport(s));
 });
 
-test(`${TARGETS.relabelRate * 100}% relabel with a baseline: review/reject on every dataset (issue 13 target)`, { skip, todo: 'issue 13: small relabels (2-63 rows) are within sampling noise of the balance test', timeout: TIMEOUT }, async () => {
+test(`${TARGETS.relabelRate * 100}% relabel with a baseline: review/reject on every dataset (issue 13 target)`, { skip, todo: 'issue 13: relabels of 2-53 rows in small files or overlapping classes are within the noise of the balance and contradiction tests', timeout: TIMEOUT }, async () => {
   const s = await summary();
   assert.equal(s.relabelRecords.filter((r) => !detected(r)).length, 0, relabelReport(s));
 });

@@ -54,8 +54,8 @@ export const RELABEL_SUSPECTS = stageCheck({
   stage: 'models',
   severities: 'medium (strong: high)',
   needsLabel: true,
-  docs: 'With a baseline: candidate rows to whose own label the baseline model gives a probability of at most `contradicted`, against how often that happens on the baseline\'s held-out rows. A significant excess (binomial, alpha) of at least minRatio times the held-out rate and minExcess of the rows is medium; at strongRatio times the held-out rate it is high and its rows become suspicious. Per class, so the report names the class the rows were given. Fix: check the listed rows\' labels at their source.',
-  defaults: { contradicted: 0.1, alpha: 1e-3, minRatio: 1.5, minExcess: 0.01, strongRatio: 3 },
+  docs: 'With a baseline: candidate rows to whose own label a model of the baseline gives a probability of at most `contradicted` (or `looselyContradicted`, for classes that overlap), against how often that happens to the baseline\'s own rows of the class. Two cross-fitted forests (each trained on half the baseline) predict both sides alike, so the reference is every baseline row, not a small held-out part. A significant excess (exact conditional test for two rates, alpha, Bonferroni over the classes and both cuts) of at least minRatio times the baseline rate and minExcessRows rows is medium; at strongRatio times the rate it is high and its rows become suspicious. Per class, so the report names the class the rows were given. Fix: check the listed rows\' labels at their source.',
+  defaults: { contradicted: 0.1, looselyContradicted: 0.3, alpha: 1e-3, minRatio: 1.5, minExcessRows: 10, strongRatio: 3 },
 });
 export type RelabelOptions = typeof RELABEL_SUSPECTS.defaults;
 

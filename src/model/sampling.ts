@@ -32,6 +32,16 @@ export function rowKey(data: ModelData, row: number): number {
 const KEY_VALUE = new Float64Array(1);
 const KEY_WORDS = new Int32Array(KEY_VALUE.buffer);
 
+/** 0 or 1 from a row's content hash: which of two cross-fitted forests predicts it (the other trained on it). */
+export function contentHalf(key: number, seed: number): number {
+  return (Math.imul((key % 4294967296) ^ seed, 0x9e3779b1) >>> 31) & 1;
+}
+
+/** 0..folds-1 from a row's content hash: which of several cross-fitted forests predicts it. */
+export function contentFold(key: number, folds: number, seed: number): number {
+  return Math.floor(((Math.imul((key % 4294967296) ^ seed, 0x9e3779b1) >>> 0) / 4294967296) * folds);
+}
+
 /** The rows ordered by a seeded hash of their content (ties, which are identical rows, by position). */
 export function contentOrder(rows: ArrayLike<number>, keys: Float64Array, seed: number): Uint32Array {
   const n = rows.length;

@@ -43,7 +43,7 @@ import { runModelCases } from './cases.js';
 import { relabelSuspects } from './relabel.js';
 import { progressed } from '../progress-events.js';
 import type { BackdoorOptions, CasesOptions, RelabelOptions } from './checks.js';
-import { contentOrder, contentSample, contentSplit, rowKeys } from './sampling.js';
+import { contentHalf, contentOrder, contentSample, contentSplit, rowKeys } from './sampling.js';
 import { formatRange, formatValue, percent, round, triggerSentence } from '../format.js';
 
 export interface ModelStageInput {
@@ -202,7 +202,20 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   }
   result.adjustments = [...adjustments(probed, models.referenceKind === 'baseline'), ...unprobed(selection.leftOut, models.referenceKind === 'baseline')];
   if (models.referenceKind === 'baseline') {
-    result.findings.push(...relabelSuspects(candidate, aligned.candidate, models.reference, models.evaluation, models.heldOut, { candidate: keys, baseline: baseKeys! }, seed, input.options.relabel));
+    result.findings.push(
+      ...(await relabelSuspects({
+        candidate,
+        candidateData: aligned.candidate,
+        baselineData: models.evaluation,
+        reference: models.reference,
+        heldOut: models.heldOut,
+        keys: { candidate: keys, baseline: baseKeys! },
+        classCount: aligned.classCount,
+        forest: FOREST_SETTINGS,
+        seed,
+        options: input.options.relabel,
+      })),
+    );
   }
   const cases = runModelCases(input.config, candidate, aligned, models.candidate, models.evaluation, probeRows, input.options.cases);
   for (const finding of cases.findings) result.findings.push(finding);
@@ -355,11 +368,6 @@ function mean(values: Float64Array): number {
   let total = 0;
   for (const v of values) total += v;
   return values.length ? total / values.length : 0;
-}
-
-/** 0 or 1 from a row's content hash: which cross-fitted forest predicts it. */
-function contentHalf(key: number, seed: number): number {
-  return (Math.imul((key % 4294967296) ^ seed, 0x9e3779b1) >>> 31) & 1;
 }
 
 async function trainModels(aligned: AlignedData, implicated: Uint8Array, keys: Float64Array, baseKeys: Float64Array | null, seed: number): Promise<Models> {
