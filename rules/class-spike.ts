@@ -8,17 +8,17 @@
  * all (over all classes, or in one class, Bonferroni over every value tested); stage 2 asks, only
  * for screened values, whether their class mix is skewed (binomial, Bonferroni over the screened
  * ones), and requires most of the excess rows to be in the target class.
- * With a baseline, a value (or interval) of an ordered column that the baseline never had is
- * expected near zero rows: besides the split of its rows between the files (which has little
- * power when the baseline is smaller than the candidate), its count is compared with its
- * neighbouring values in the candidate, as without a baseline. So 60 rows at a new value, all in
- * one class, are a spike against any baseline; the minimum count, class-mix and purity tests
- * still apply.
+ * With a baseline, a value of an ordered column is tested twice: by the split of its rows
+ * between the files, and, as without a baseline, against its neighbouring values in the
+ * candidate (the split has little power for a value the baseline holds a row or two of, or none,
+ * and a baseline must never hide what the candidate alone shows). So 60 rows at a new value, all
+ * in one class, are a spike against any baseline; the minimum count, class-mix (against the
+ * baseline's mix for the value) and purity tests still apply.
  *
  * Severity: high with a baseline; without one, medium when the spike is large and pure and info
- * otherwise, since clean data has natural, nearly pure spikes (a fee amount, a code). A value the
- * baseline never had that only the neighbour comparison finds is judged by that same strength
- * test, and is high when strong (the baseline adds that the value is new). The trigger search
+ * otherwise, since clean data has natural, nearly pure spikes (a fee amount, a code). A spike
+ * that only the neighbour comparison finds is judged by that same strength test: medium when
+ * strong, and high when the baseline never had the value (the baseline adds that it is new). The trigger search
  * then asks the models whether the value really decides the label.
  * Fix: drop the listed rows, or find out who wrote that value into that class.
  */
@@ -32,7 +32,7 @@ export default defineRule({
   id: 'class-spike',
   title: 'Value spikes concentrated in one class',
   severities: 'high (against the baseline), medium or info',
-  docs: 'A value (or narrow range) whose count in one class far exceeds the baseline or its neighbouring values, with the excess rows almost all in that class: the footprint of a backdoor trigger or of targeted relabelling. A value the baseline never had is also compared with its neighbouring values (near zero rows expected); found only that way, it is high when large and pure (95%+, 10x, 30+ rows), info otherwise.',
+  docs: 'A value (or narrow range) whose count in one class far exceeds the baseline or its neighbouring values, with the excess rows almost all in that class: the footprint of a backdoor trigger or of targeted relabelling. With a baseline, values are also compared with their neighbouring values, as without one; a spike found only that way is medium when large and pure (95%+, 10x, 30+ rows), high when the baseline never had the value, info otherwise.',
   defaults: {
     ...DEFAULT_SPIKE_OPTIONS,
     /** Without a baseline, a spike is medium only when this pure, this large and this far above its neighbours (a value new to the baseline found only against its neighbours: high). */
@@ -62,21 +62,26 @@ function severityOf(
   rowCount: number,
   options: { strongShare: number; strongRatio: number; strongMinRows: number; strongMinRowShare: number },
 ): Severity {
-  if (spike.reference === 'baseline' && !spike.unseenOnly) return 'high';
+  if (spike.reference === 'baseline' && !spike.neighboursOnly) return 'high';
   const excess = spike.classCount - spike.expectedClassCount;
   const strong =
     spike.classShare >= options.strongShare &&
     spike.ratio >= options.strongRatio &&
     excess >= Math.max(options.strongMinRows, options.strongMinRowShare * rowCount);
-  // A value the baseline never had, found only against its neighbours: judged as without a
-  // baseline (natural pure spikes exist), high when strong since the baseline never had it.
-  if (spike.unseenOnly) return strong ? 'high' : 'info';
+  // Found only against its neighbours: judged as without a baseline (natural pure spikes exist),
+  // high when strong and the baseline never had the value.
+  if (spike.neighboursOnly) return strong ? (isNewValue(spike) ? 'high' : 'medium') : 'info';
   return strong ? 'medium' : 'info';
 }
 
 /** The spike as a trigger candidate: a count spike, and a new value when the baseline never had it. */
 function triggerHint(spike: Spike): TriggerHint {
   const signals: TriggerSignal[] = ['count-spike'];
-  if (spike.reference === 'baseline' && spike.expectedTotal < 1) signals.push('new-value');
+  if (isNewValue(spike)) signals.push('new-value');
   return { column: spike.column, value: spike.value, range: spike.range, targetClass: spike.targetClass, signals, strength: -spike.logP / Math.LN10 };
+}
+
+/** Against a baseline that has (about) no row of the value. */
+function isNewValue(spike: Spike): boolean {
+  return spike.reference === 'baseline' && spike.expectedTotal < 1;
 }

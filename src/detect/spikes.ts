@@ -104,10 +104,11 @@ export interface Spike {
   countLogP: number;
   reference: 'baseline' | 'neighbours';
   /**
-   * With a baseline: the baseline never had the value, and only the comparison with its
-   * neighbours in the candidate found its count anomalous (not the split between the files).
+   * With a baseline: only the comparison with the value's neighbours in the candidate found its
+   * count anomalous, not the split between the files (which has little power for a value the
+   * baseline holds a row or two of, or none).
    */
-  unseenOnly: boolean;
+  neighboursOnly: boolean;
   /** Rows carrying the value (or a value in the range) and the target class. */
   rows: Uint32Array;
 }
@@ -129,8 +130,8 @@ interface Cell {
   member: (row: number) => boolean;
   /** For a single value: its id in the column's value index (its rows are then listed from the index, not by `member` over every row). */
   valueId?: number;
-  /** With a baseline that has no row of this value (or interval), of an ordered column: the candidate's neighbours' expectation. */
-  unseen?: NeighbourTest;
+  /** With a baseline, for a value of an ordered column: the expectation from its neighbours in the candidate (as without a baseline). */
+  neighbours?: NeighbourTest;
 }
 
 /** Counts expected from the neighbouring values (or intervals) in the candidate, and their tests. */
@@ -162,8 +163,8 @@ export function findSpikes(
         : neighbourCells(candidate, column, options);
     for (const cell of columnCells) cells.push({ column, cell });
   }
-  // Cells the baseline never had are tested twice (against the baseline and against their neighbours).
-  const tests = cells.length + cells.filter(({ cell }) => cell.unseen).length;
+  // With a baseline, values of ordered columns are tested twice (against the baseline and against their neighbours).
+  const tests = cells.length + cells.filter(({ cell }) => cell.neighbours).length;
   const stage1Threshold = logBonferroni(options.alpha, tests);
   // Stage 1 (label-free): is the value's count anomalous at all, or do its rows have copies?
   const classThreshold = logBonferroni(options.alpha, tests * priors.length);
@@ -176,13 +177,14 @@ export function findSpikes(
     const classMinRatio = withBaseline ? options.minRatioWithBaseline : options.minRatioWithoutBaseline;
     return test.classLogP.some((logP, t) => logP <= classThreshold && (cell.classCounts[t] + 1) / (test.expected[t] + 1) >= classMinRatio);
   };
-  const unseenOnly = new Set<Cell>();
+  const neighboursOnly = new Set<Cell>();
   const screened = cells.filter(({ column, cell }) => {
     if (twinned?.(column, cell)) return true;
     if (anomalous(cell, cell, cell.reference === 'baseline')) return true;
-    // A value the baseline never had: is it a spike among its neighbours in the candidate?
-    if (cell.unseen === undefined || !anomalous(cell, cell.unseen, false)) return false;
-    unseenOnly.add(cell);
+    // Is it a spike among its neighbours in the candidate? A baseline never hides what the
+    // candidate alone shows: a trigger value the baseline holds once is no less a spike.
+    if (cell.neighbours === undefined || !anomalous(cell, cell.neighbours, false)) return false;
+    neighboursOnly.add(cell);
     return true;
   });
   // Stage 2: is the class mix of the screened values skewed? Corrected over the screened ones only.
@@ -191,7 +193,7 @@ export function findSpikes(
   const rowsOf = rowsByValueOneAtATime(candidate.indexes); // screened cells come column by column
   for (const { column, cell } of screened) {
     const spike = judgeCell(candidate, column, cell, priors, stage2Threshold, options, rowsOf);
-    if (spike) spike.unseenOnly = unseenOnly.has(cell);
+    if (spike) spike.neighboursOnly = neighboursOnly.has(cell);
     if (spike) spikes.push(spike);
   }
   return dedupe(spikes).sort((a, b) => a.logP - b.logP || b.classCount - a.classCount);
@@ -247,7 +249,7 @@ function judgeCell(
       logP,
       countLogP: cell.totalLogP,
       reference: cell.reference,
-      unseenOnly: false,
+      neighboursOnly: false,
       rows: new Uint32Array(0),
     };
   }
@@ -297,11 +299,13 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
     return counts;
   };
   const ordered = index.numeric && index.values.length >= options.minDistinctOrdered;
-  // Values the baseline never had are also compared with their neighbours in the candidate.
+  // Values are also compared with their neighbours in the candidate, as without a baseline: those
+  // whose count in some class outgrows the baseline's enough to be a spike against it at all
+  // (judgeCell's ratio test), so the values both files share alike cost nothing more.
   const byNeighbours = new Map<number | string, Cell>();
   if (ordered) {
-    const unseen = (id: number): boolean => baseIdOf(index.values[id]) < 0;
-    for (const cell of neighbourCells(candidate, column, options, { intervals: false, only: unseen })) byNeighbours.set(cell.value, cell);
+    const outgrows = (id: number): boolean => outgrowsBaseline(classCountsOf(id), baseClassCountsOf(baseIdOf(index.values[id])), byClass.scale, options);
+    for (const cell of neighbourCells(candidate, column, options, { intervals: false, only: outgrows })) byNeighbours.set(cell.value, cell);
   }
   for (let id = 0; id < index.values.length; id++) {
     const counts = classCountsOf(id);
@@ -324,7 +328,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
       reference: 'baseline',
       member: (row) => ids[row] === id,
       valueId: id,
-      unseen: baseTotal === 0 ? byNeighbours.get(index.values[id]) : undefined,
+      neighbours: byNeighbours.get(index.values[id]),
     });
   }
   if (ordered) {
@@ -340,6 +344,11 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
   return cells;
 }
 
+/** Some class's count is at least minCount and minRatioWithBaseline times the baseline's (scaled): only then can the cell be a spike with a baseline. */
+function outgrowsBaseline(counts: readonly number[], baseCounts: readonly number[], scale: readonly number[], options: SpikeOptions): boolean {
+  return counts.some((c, t) => c >= options.minCount && (c + 1) / (baseCounts[t] * scale[t] + 1) >= options.minRatioWithBaseline);
+}
+
 /**
  * Candidate only: each value against its neighbouring distinct values (by rank, any roundness),
  * with the neighbours' counts rescaled for heaping: people write round numbers, so a value's
@@ -347,7 +356,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
  * of a roundness level is estimated from the column itself (the median count-to-neighbours ratio
  * of the other values at that level); a value finer than every common level of the column (an
  * off-grid amount such as 123456 among multiples of 10000) is expected about half a row.
- * `only`: the values to test (all by default; against a baseline, only those it never had).
+ * `only`: the values to test (all by default).
  */
 function neighbourCells(
   candidate: Dataset,
@@ -517,7 +526,7 @@ function intervalCells(
         let expectedTotal: number;
         let totalLogP: number;
         let reference: Cell['reference'];
-        let unseen: NeighbourTest | undefined;
+        let neighbours: NeighbourTest | undefined;
         if (baseline && baseBins) {
           const base = baseBins.get(bin) ?? new Array<number>(k).fill(0);
           expected = base.map((m, t) => m * baseline.byClass.scale[t]);
@@ -526,8 +535,8 @@ function intervalCells(
           expectedTotal = sum(base) * baseline.scale;
           totalLogP = logBinomialUpper(total, total + sum(base), baseline.share);
           reference = 'baseline';
-          // An interval the baseline has no row in is also compared with the intervals around it.
-          if (sum(base) === 0) unseen = againstNeighbours();
+          // Also compared with the intervals around it, as without a baseline.
+          if (outgrowsBaseline(counts, base, baseline.byClass.scale, options)) neighbours = againstNeighbours();
         } else {
           ({ referenceMix, expected, classLogP, expectedTotal, totalLogP } = againstNeighbours());
           reference = 'neighbours';
@@ -544,7 +553,7 @@ function intervalCells(
           totalLogP,
           reference,
           member: (row) => Math.floor((col.values[row] - origin) / width) === bin,
-          unseen,
+          neighbours,
         });
       }
     }

@@ -4,7 +4,10 @@ import rule from '../../rules/class-spike.js';
 import { Random } from '../../src/util/random.js';
 import { SEVERITIES } from '../../src/engine/finding.js';
 import type { Report } from '../../src/report/report.js';
-import { CREDIT, auditCsv, csvText, editInPlace, halves, readCsv, runRule, tempDir, type Csv } from '../fixtures.js';
+import path from 'node:path';
+import { CREDIT, ROOT, auditCsv, csvText, editInPlace, halves, readCsv, runRule, tempDir, type Csv } from '../fixtures.js';
+import { runAudit } from '../../src/audit.js';
+import { plantCase } from '../../scripts/lib/calibration.js';
 
 /** A smooth numeric column x with a label that depends weakly on it. */
 function rows(count: number, seed: number): (string | number)[][] {
@@ -93,4 +96,38 @@ test('a baseline never makes the audit weaker: 60 rows just above the maximum, r
   // The clean halves stay trusted.
   const cleanReport = await auditCsv(dir, clean, baseline, { label: 'DEFAULT', model: false });
   assert.equal(cleanReport.verdict, 'trusted', JSON.stringify(cleanReport.findings.filter((f) => f.severity !== 'info' && f.severity !== 'low').map((f) => f.message)));
+});
+
+// A baseline must never hide what the candidate alone shows: the split of a value's rows between
+// the files has no power for a value the baseline holds once, so it is also compared with its
+// neighbours. Before, 20 stamped rows at such a value were a spike alone and nothing with a baseline.
+test('with a baseline that holds the value once, a value stamped into one class is still a spike', async () => {
+  const base = rows(3000, 3);
+  base.push([4321, 5, 0]);
+  const data = rows(3000, 4);
+  for (let i = 0; i < 20; i++) data.push([4321, i, 1]);
+  const header = ['x', 'z', 'y'];
+  const alone = (await runRule(rule, csvText(header, data))).find((f) => f.column === 'x' && f.value === 4321);
+  assert.ok(alone, 'a spike without the baseline');
+  const findings = await runRule(rule, csvText(header, data), csvText(header, base));
+  const spike = findings.find((f) => f.column === 'x' && f.value === 4321);
+  assert.ok(spike, JSON.stringify(findings.map((f) => f.message)));
+  assert.equal(spike.evidence.targetClass, '1');
+  assert.equal(spike.rows.length, 20);
+  assert.ok(SEVERITIES.indexOf(spike.severity) >= SEVERITIES.indexOf(alone.severity), `${spike.severity} with the baseline, ${alone.severity} alone`);
+});
+
+test('corpus: a rare in-range value edited into 2% of rows is a trigger with a baseline as it is without one', async (t) => {
+  const dir = tempDir(t);
+  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), 'yeast', 'inplace-edit', 0.02, dir);
+  assert.ok(!('skip' in planted), 'the file takes the in-place attack');
+  const { attack, candidate, baseline } = planted;
+  const [column] = attack.trigger!.columns;
+  for (const withBaseline of [false, true]) {
+    const report = await runAudit({ candidate, baseline: withBaseline ? baseline : undefined, label: 'localization_site' });
+    const trigger = report.triggers.find((tr) => tr.column === column);
+    assert.ok(trigger, `${withBaseline ? 'with' : 'without'} a baseline: ${report.verdict}, triggers ${JSON.stringify(report.triggers.map((tr) => tr.column))}`);
+    assert.equal(trigger.targetClass, attack.targetClass);
+    assert.notEqual(report.verdict, 'trusted');
+  }
 });
