@@ -415,6 +415,8 @@ function neighbourCells(
 }
 
 const OFF_GRID = -1;
+/** Roundness levels run from -9 to 9. */
+const LEVELS = 19;
 /** A roundness level needs this many other values before its heaping factor is estimated. */
 const MIN_VALUES_PER_LEVEL = 3;
 /** Levels holding at least this share of the rows are the column's "grid". */
@@ -428,20 +430,42 @@ function rankNeighbours(id: number, count: number, each: number): number[] {
 
 /** Heaping factor per distinct value (from its roundness level), and the factor a value itself gets. */
 function heapingModel(values: Float64Array, counts: Uint32Array, present: number, each: number): { factor: Float64Array; factorFor: (id: number) => number } {
+  // Runs over every distinct value of a column (hundreds of thousands for amounts): typed arrays
+  // indexed by level, no allocation per value. Levels are -9..9 (roundness), stored at level + 9.
   const levels = Int32Array.from(values, (v) => roundness(v));
-  const ratioLogs = new Map<number, number[]>();
-  const rowsAtLevel = new Map<number, number>();
+  const perLevel = new Int32Array(LEVELS);
+  for (const level of levels) perLevel[level + 9]++;
+  const logsAt = Array.from(perLevel, (n) => new Float64Array(n));
+  const filled = new Int32Array(LEVELS);
+  const rowsAt = new Float64Array(LEVELS);
+  const around = new Float64Array(2 * each);
   for (let id = 0; id < values.length; id++) {
-    const around = rankNeighbours(id, values.length, each).map((nid) => counts[nid]).sort((a, b) => a - b);
-    const local = around.length ? median(around) : counts[id];
-    const list = ratioLogs.get(levels[id]) ?? [];
-    list.push(Math.log((counts[id] + 0.5) / (local + 0.5)));
-    ratioLogs.set(levels[id], list);
-    rowsAtLevel.set(levels[id], (rowsAtLevel.get(levels[id]) ?? 0) + counts[id]);
+    let m = 0;
+    for (let n = Math.max(0, id - each); n < Math.min(values.length, id + each + 1); n++) {
+      if (n === id) continue;
+      // Insertion into the sorted prefix: at most 2 x each values.
+      let j = m++;
+      while (j > 0 && around[j - 1] > counts[n]) {
+        around[j] = around[j - 1];
+        j--;
+      }
+      around[j] = counts[n];
+    }
+    const local = m ? median(around.subarray(0, m)) : counts[id];
+    const at = levels[id] + 9;
+    logsAt[at][filled[at]++] = Math.log((counts[id] + 0.5) / (local + 0.5));
+    rowsAt[at] += counts[id];
+  }
+  const ratioLogs = new Map<number, Float64Array>();
+  const rowsAtLevel = new Map<number, number>();
+  for (let at = 0; at < LEVELS; at++) {
+    if (perLevel[at] === 0) continue;
+    ratioLogs.set(at - 9, logsAt[at]);
+    rowsAtLevel.set(at - 9, rowsAt[at]);
   }
   const levelFactor = new Map<number, number>();
   for (const [level, logs] of ratioLogs) {
-    if (logs.length >= MIN_VALUES_PER_LEVEL) levelFactor.set(level, Math.exp(median(logs.sort((a, b) => a - b))));
+    if (logs.length >= MIN_VALUES_PER_LEVEL) levelFactor.set(level, Math.exp(median(logs.sort())));
   }
   const factor = Float64Array.from(levels, (level) => levelFactor.get(level) ?? 1);
   /** Whether rows other than this value's sit at its roundness level or a finer one. */

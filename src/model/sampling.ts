@@ -7,6 +7,7 @@
  */
 import type { ModelData } from './features.js';
 import { finalMix32 } from '../util/search.js';
+import { kthSmallest } from '../util/select.js';
 
 /** A 53-bit hash of every row's feature values and label. */
 export function rowKeys(data: ModelData): Float64Array {
@@ -105,7 +106,21 @@ export function contentSplit(
 /** At most `count` of the rows, chosen by content, returned in ascending row order. */
 export function contentSample(rows: ArrayLike<number>, count: number, keys: Float64Array, seed: number): Uint32Array {
   if (rows.length <= count) return Uint32Array.from(rows);
-  return contentOrder(rows, keys, seed).slice(0, count).sort();
+  // The first `count` rows of contentOrder without sorting them all: every row ranked below the
+  // count-th rank, then the rows at that rank in content order (identical rows, rarely more than one).
+  const n = rows.length;
+  const rank = new Float64Array(n);
+  for (let i = 0; i < n; i++) rank[i] = seededRank(keys[rows[i]], seed);
+  const cut = count > 0 ? kthSmallest(rank.slice(), count - 1) : -1;
+  const chosen: number[] = [];
+  const tied: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (rank[i] < cut) chosen.push(rows[i]);
+    else if (rank[i] === cut) tied.push(rows[i]);
+  }
+  tied.sort((a, b) => keys[a] - keys[b] || a - b);
+  for (let i = 0; chosen.length < count; i++) chosen.push(tied[i]);
+  return Uint32Array.from(chosen).sort();
 }
 
 /** A hash of (key, seed) in [0, 2^32): a different seed gives an unrelated order. */

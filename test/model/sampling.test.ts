@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { contentOrder, contentSample } from '../../src/model/sampling.js';
 import { finalMix32 } from '../../src/util/search.js';
+import { kthSmallest } from '../../src/util/select.js';
 import { Random } from '../../src/util/random.js';
 
 /** The definition, as a comparator sort (the seeded rank is computed the same way). */
@@ -28,4 +29,25 @@ test('a content sample is the first rows of that order, in ascending row order',
   const rows = Array.from({ length: 1000 }, (_, i) => i);
   const expected = referenceOrder(rows, keys, 5).slice(0, 100).sort((a, b) => a - b);
   assert.deepEqual(Array.from(contentSample(rows, 100, keys, 5)), expected);
+});
+
+test('a content sample of rows with many identical keys (ties at the cut) is still the first rows of that order', () => {
+  const random = new Random(8);
+  for (const n of [10, 777, 4000]) {
+    const keys = Float64Array.from({ length: n }, () => random.int(Math.max(1, n >> 4)) * 2654435761 + 3);
+    const rows = random.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, Math.ceil(n * 0.9));
+    for (const count of [0, 1, 7, Math.floor(rows.length / 2), rows.length - 1]) {
+      const expected = referenceOrder(rows, keys, 9).slice(0, count).sort((a, b) => a - b);
+      assert.deepEqual(Array.from(contentSample(rows, count, keys, 9)), expected, `n=${n} count=${count}`);
+    }
+  }
+});
+
+test('kthSmallest is the k-th value of the sorted array, with duplicates', () => {
+  const random = new Random(4);
+  for (const n of [1, 2, 3, 10, 1000]) {
+    const values = Float64Array.from({ length: n }, () => random.int(Math.max(1, n >> 2)));
+    const sorted = values.slice().sort();
+    for (const k of [0, n >> 1, n - 1]) assert.equal(kthSmallest(values.slice(), k), sorted[k], `n=${n} k=${k}`);
+  }
 });
