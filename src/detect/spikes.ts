@@ -155,16 +155,17 @@ export function findSpikes(
   const labelled = label.classCounts.reduce((a, b) => a + b, 0);
   const priors = label.classCounts.map((count) => count / Math.max(1, labelled));
   const cells: { column: number; cell: Cell }[] = [];
+  const inert = { count: 0 };
   for (const column of eachColumn(columns)) {
     const baselineColumn = baseline ? baselineColumnOf(column) : -1;
     const columnCells =
       baseline && baselineColumn >= 0
-        ? baselineCells(candidate, baseline, column, baselineColumn, options)
+        ? baselineCells(candidate, baseline, column, baselineColumn, options, inert, twinned !== undefined)
         : neighbourCells(candidate, column, options);
     for (const cell of columnCells) cells.push({ column, cell });
   }
   // With a baseline, values of ordered columns are tested twice (against the baseline and against their neighbours).
-  const tests = cells.length + cells.filter(({ cell }) => cell.neighbours).length;
+  const tests = cells.length + inert.count + cells.filter(({ cell }) => cell.neighbours).length;
   const stage1Threshold = logBonferroni(options.alpha, tests);
   // Stage 1 (label-free): is the value's count anomalous at all, or do its rows have copies?
   const classThreshold = logBonferroni(options.alpha, tests * priors.length);
@@ -276,7 +277,8 @@ function collectRows(candidate: Dataset, member: (row: number) => boolean, targe
 }
 
 /** Candidate vs baseline, value by value, for any column kind. */
-function baselineCells(candidate: Dataset, baseline: Dataset, column: number, baselineColumn: number, options: SpikeOptions): Cell[] {
+/** `inert.count` grows by the values tested but not built (see below); `keepAll` builds every cell (a caller screens some by other means). */
+function baselineCells(candidate: Dataset, baseline: Dataset, column: number, baselineColumn: number, options: SpikeOptions, inert: { count: number }, keepAll: boolean): Cell[] {
   const index = candidate.indexes.valueIndex(column);
   const baseIndex = baseline.indexes.valueIndex(baselineColumn);
   const classMap = mapClasses(candidate, baseline);
@@ -314,6 +316,13 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
     const baseCounts = baseClassCountsOf(baseId);
     const baseTotal = baseId >= 0 ? baseIndex.counts[baseId] : 0;
     const total = index.counts[id];
+    // Most values of a large column are as frequent as in the baseline: such a value can be
+    // neither screened (stage 1's ratios) nor a spike (judgeCell's), so it is only counted as a
+    // test (the Bonferroni correction is unchanged) and its cell is not built.
+    if (!keepAll && (total + 1) / (baseTotal * scale + 1) < options.minTotalRatioWithBaseline && !outgrowsBaseline(counts, baseCounts, byClass.scale, options)) {
+      inert.count++;
+      continue;
+    }
     const ids = index.ids;
     cells.push({
       kind: 'value',
