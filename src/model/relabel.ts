@@ -39,7 +39,7 @@ const ENOUGH_HELD_OUT = 20_000;
 const FOLDS = 4;
 /** Each cross-fitted forest trains on at most this many rows: it only needs class probabilities. */
 const TRAINING_ROWS = 10_000;
-const TREES = 20;
+const TREES = 30;
 
 export interface RelabelInput {
   candidate: Dataset;
