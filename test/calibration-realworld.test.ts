@@ -78,7 +78,9 @@ for (const [mode, withBaseline] of [['with a baseline', true], ['without a basel
     assert.ok(judged(s).total > 0, 'no working attack with enough rows was planted');
     assert.ok(judged(s).ok / judged(s).total >= floor, report(s));
   });
-  test(`working attacks ${mode}: review/reject with the trigger named in >= ${Math.round(target * 100)}% (issue 13 target)`, { skip, todo: 'issue 13: not met yet', timeout: TIMEOUT }, async () => {
+  // Met with a baseline (a plain test); without one still a todo.
+  const todo = withBaseline ? false : 'issue 13: not met yet';
+  test(`working attacks ${mode}: review/reject with the trigger named in >= ${Math.round(target * 100)}% (issue 13 target)`, { skip, todo, timeout: TIMEOUT }, async () => {
     const s = await summary();
     assert.ok(judged(s).ok / judged(s).total >= target, report(s));
   });
