@@ -25,7 +25,7 @@
 import { lowerBound } from '../util/search.js';
 import { eachColumn } from '../progress-events.js';
 import type { Dataset } from '../engine/dataset.js';
-import { rowsByValueOneAtATime, type RowsByValue } from '../engine/indexes.js';
+import { rowsByValueOneAtATime, type RowsByValue, type ValueIndex } from '../engine/indexes.js';
 import { overlapShare } from '../util/rows.js';
 import { logBinomialUpper, logBonferroni, logNormalUpper, logPoissonUpper } from '../stats/tails.js';
 import { lowerQuantile, lowerQuantileOfCounts, median, upperQuantile } from '../stats/quantile.js';
@@ -347,7 +347,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
       classMap.forEach((bt, t) => bt >= 0 && (reverse[bt] = t));
       const baseLabels = baseline.schema.label?.y ?? new Int32Array(baseColumn.values.length).fill(-1);
       const baseClass = Int32Array.from(baseLabels, (bt) => (bt >= 0 ? reverse[bt] : -1));
-      for (const cell of intervalCells(candidate, column, options, { values: baseColumn.values, classes: baseClass, share, scale, byClass })) cells.push(cell);
+      for (const cell of intervalCells(candidate, column, options, { values: baseColumn.values, classes: baseClass, index: baseIndex, classOf: reverse, share, scale, byClass })) cells.push(cell);
     }
   }
   return cells;
@@ -502,7 +502,7 @@ function intervalCells(
   candidate: Dataset,
   column: number,
   options: SpikeOptions,
-  baseline: { values: Float64Array; classes: Int32Array; share: number; scale: number; byClass: ClassScales } | null,
+  baseline: { values: Float64Array; classes: Int32Array; index: ValueIndex; classOf: Int32Array; share: number; scale: number; byClass: ClassScales } | null,
 ): Cell[] {
   const col = candidate.table.columns[column];
   if (col.kind !== 'numeric') return [];
@@ -521,8 +521,8 @@ function intervalCells(
     if (width < 4 * gap) continue;
     for (const offset of [0, 0.5]) {
       const origin = p1 - offset * width;
-      const bins = binClassCounts(col.values, y, k, origin, width);
-      const baseBins = baseline ? binClassCounts(baseline.values, baseline.classes, k, origin, width) : null;
+      const bins = binClassCounts(index, null, k, origin, width) ?? sparseBinClassCounts(col.values, y, k, origin, width);
+      const baseBins = baseline ? (binClassCounts(baseline.index, baseline.classOf, k, origin, width) ?? sparseBinClassCounts(baseline.values, baseline.classes, k, origin, width)) : null;
       for (const [bin, counts] of bins) {
         if (Math.max(...counts) < options.minCount) continue;
         const lo = origin + bin * width;
@@ -600,26 +600,43 @@ function pooledMix(mixes: number[][], k: number): number[] {
   return pooled;
 }
 
-function binClassCounts(values: Float64Array, classes: Int32Array, k: number, origin: number, width: number): Map<number, number[]> {
-  let lowest = Infinity;
-  let highest = -Infinity;
-  for (let row = 0; row < values.length; row++) {
-    const v = values[row];
-    if (!Number.isFinite(v) || classes[row] < 0) continue;
-    const bin = Math.floor((v - origin) / width);
-    if (bin < lowest) lowest = bin;
-    if (bin > highest) highest = bin;
-  }
+/**
+ * Per bin of `width` from `origin`: the class counts of the column's rows, from its value index
+ * (one pass over the distinct values, not over the rows). `classOf` maps the index's classes to
+ * the candidate's (a baseline's index; -1: no such class), null when they are the candidate's.
+ * Bins in ascending order, only those with rows; null when the bins are too many for a dense
+ * array (the caller then counts by row, sparsely).
+ */
+function binClassCounts(index: ValueIndex, classOf: Int32Array | null, k: number, origin: number, width: number): Map<number, number[]> | null {
+  const values = index.values as Float64Array;
+  const classCounts = index.classCounts;
+  if (!classCounts) return new Map(); // no label: no row has a class
+  const ik = classOf ? classOf.length : k;
+  const counted = (id: number): boolean => {
+    if (!Number.isFinite(values[id])) return false;
+    for (let c = 0; c < ik; c++) if (classCounts[id * ik + c] > 0 && (classOf === null || classOf[c] >= 0)) return true;
+    return false;
+  };
+  let first = 0;
+  while (first < values.length && !counted(first)) first++;
+  let last = values.length - 1;
+  while (last >= first && !counted(last)) last--;
   const bins = new Map<number, number[]>();
-  if (lowest > highest) return bins;
-  const span = highest - lowest + 1;
-  if (span * k > MAX_DENSE_BIN_CELLS) return sparseBinClassCounts(values, classes, k, origin, width);
-  // Dense counting: one typed-array increment per row instead of a Map lookup.
+  if (first > last) return bins;
+  const lowest = Math.floor((values[first] - origin) / width);
+  const span = Math.floor((values[last] - origin) / width) - lowest + 1;
+  if (span * k > MAX_DENSE_BIN_CELLS) return null;
   const dense = new Uint32Array(span * k);
-  for (let row = 0; row < values.length; row++) {
-    const v = values[row];
-    if (!Number.isFinite(v) || classes[row] < 0) continue;
-    dense[(Math.floor((v - origin) / width) - lowest) * k + classes[row]]++;
+  for (let id = first; id <= last; id++) {
+    const v = values[id];
+    if (!Number.isFinite(v)) continue;
+    const at = (Math.floor((v - origin) / width) - lowest) * k;
+    for (let c = 0; c < ik; c++) {
+      const count = classCounts[id * ik + c];
+      if (count === 0) continue;
+      const t = classOf ? classOf[c] : c;
+      if (t >= 0) dense[at + t] += count;
+    }
   }
   for (let b = 0; b < span; b++) {
     let any = 0;
@@ -629,7 +646,6 @@ function binClassCounts(values: Float64Array, classes: Int32Array, k: number, or
   return bins;
 }
 
-/** Bins far apart (extreme values): counted in a Map. */
 function sparseBinClassCounts(values: Float64Array, classes: Int32Array, k: number, origin: number, width: number): Map<number, number[]> {
   const bins = new Map<number, number[]>();
   for (let row = 0; row < values.length; row++) {
