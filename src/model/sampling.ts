@@ -74,8 +74,10 @@ export function contentOrder(rows: ArrayLike<number>, keys: Float64Array, seed: 
 const PACKED_MAX_ROWS = 2 ** 21;
 
 /**
- * A stratified split by content: within each class, the rows first in content order are held
- * out. Both parts come back in content order (the order the forest should see them in).
+ * A stratified split by content: of each class, the round(total x testFraction) rows first in
+ * content order (at most all but one) are the test rows, the others train; unlabelled rows are in
+ * neither. Both lists in ascending row order (contentOrder them where the order matters): each
+ * class is a selection, not a sort of every row.
  */
 export function contentSplit(
   labels: Int32Array,
@@ -85,33 +87,45 @@ export function contentSplit(
   rows?: ArrayLike<number>,
 ): { train: Uint32Array; test: Uint32Array } {
   const source = rows ?? Uint32Array.from({ length: labels.length }, (_, i) => i);
-  const ordered = contentOrder(source, keys, seed);
-  const classTotals = new Map<number, number>();
-  for (const row of ordered) if (labels[row] >= 0) classTotals.set(labels[row], (classTotals.get(labels[row]) ?? 0) + 1);
-  const taken = new Map<number, number>();
-  const train: number[] = [];
-  const test: number[] = [];
-  for (const row of ordered) {
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < source.length; i++) {
+    const row = source[i];
     const cls = labels[row];
     if (cls < 0) continue;
-    const total = classTotals.get(cls)!;
-    const testCount = Math.min(Math.round(total * testFraction), Math.max(0, total - 1));
-    const done = taken.get(cls) ?? 0;
-    (done < testCount ? test : train).push(row);
-    taken.set(cls, done + 1);
+    let list = byClass.get(cls);
+    if (!list) byClass.set(cls, (list = []));
+    list.push(row);
   }
-  return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
+  const train: number[] = [];
+  const test: number[] = [];
+  const isTest = new Uint8Array(labels.length);
+  for (const classRows of byClass.values()) {
+    const total = classRows.length;
+    const testCount = Math.min(Math.round(total * testFraction), Math.max(0, total - 1));
+    for (const row of firstInContentOrder(classRows, testCount, keys, seed)) isTest[row] = 1;
+    for (const row of classRows) (isTest[row] ? test : train).push(row);
+  }
+  return { train: Uint32Array.from(train).sort(), test: Uint32Array.from(test).sort() };
 }
 
 /** At most `count` of the rows, chosen by content, returned in ascending row order. */
 export function contentSample(rows: ArrayLike<number>, count: number, keys: Float64Array, seed: number): Uint32Array {
   if (rows.length <= count) return Uint32Array.from(rows);
-  // The first `count` rows of contentOrder without sorting them all: every row ranked below the
-  // count-th rank, then the rows at that rank in content order (identical rows, rarely more than one).
+  return firstInContentOrder(rows, count, keys, seed);
+}
+
+/**
+ * The first `count` rows of contentOrder, in ascending row order, without sorting them all: every
+ * row ranked below the count-th rank, then the rows at that rank in content order (identical
+ * rows, rarely more than one).
+ */
+function firstInContentOrder(rows: ArrayLike<number>, count: number, keys: Float64Array, seed: number): Uint32Array {
+  if (count <= 0) return new Uint32Array(0);
+  if (rows.length <= count) return Uint32Array.from(rows).sort();
   const n = rows.length;
   const rank = new Float64Array(n);
   for (let i = 0; i < n; i++) rank[i] = seededRank(keys[rows[i]], seed);
-  const cut = count > 0 ? kthSmallest(rank.slice(), count - 1) : -1;
+  const cut = kthSmallest(rank.slice(), count - 1);
   const chosen: number[] = [];
   const tied: number[] = [];
   for (let i = 0; i < n; i++) {

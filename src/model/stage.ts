@@ -227,7 +227,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     reference: models.referenceKind,
     heldOut: { source: models.referenceKind === 'baseline' ? 'baseline' : 'candidate without implicated rows', rows: models.heldOut.length },
     trainingRows: models.trainingRows,
-    comparison: compare(models, aligned),
+    comparison: compare(models, aligned, baseKeys ?? keys, seed),
     candidates: { probed: probed.length, leftOut: selection.leftOut.length, budget: o.maxCandidates },
     probes: probed.map((p) => ({
       column: candidate.table.columns[p.candidate.parts[0].column].name,
@@ -565,8 +565,12 @@ function maxSeverity(a: Severity, b: Severity): Severity {
   return severityRank(a) >= severityRank(b) ? a : b;
 }
 
-function compare(models: Models, aligned: AlignedData): Record<string, unknown>[] {
-  const { evaluation, heldOut } = models;
+/** Accuracy and agreement are measured on at most this many held-out rows (within about half a point). */
+const COMPARISON_ROWS = 20_000;
+
+function compare(models: Models, aligned: AlignedData, keys: Float64Array, seed: number): Record<string, unknown>[] {
+  const { evaluation } = models;
+  const heldOut = contentSample(models.heldOut, COMPARISON_ROWS, keys, seed ^ 0xc0de);
   const candidatePredictions = models.candidate.predictClassRows(evaluation.features, heldOut);
   const referencePredictions = models.reference.predictClassRows(evaluation.features, heldOut);
   let agree = 0;
@@ -576,6 +580,7 @@ function compare(models: Models, aligned: AlignedData): Record<string, unknown>[
     accuracy: round(accuracy(evaluation.labels, heldOut, predictions)),
     recall: Array.from(perClassRecall(evaluation.labels, heldOut, predictions, aligned.classCount), (r) => round(r)),
     agreement: round(heldOut.length ? agree / heldOut.length : 0),
+    rows: heldOut.length,
   });
   return [describe(models.referenceKind === 'baseline' ? 'baseline' : 'cleaned', referencePredictions), describe('candidate', candidatePredictions)];
 }
@@ -597,5 +602,5 @@ function labelledRows(labels: Int32Array): Uint32Array {
 function cap(rows: Uint32Array, labels: Int32Array, keys: Float64Array, seed: number): Uint32Array {
   if (rows.length <= MAX_TRAINING_ROWS) return contentOrder(rows, keys, seed + 7);
   const keep = MAX_TRAINING_ROWS / rows.length;
-  return contentSplit(labels, 1 - keep, keys, seed + 7, rows).train;
+  return contentOrder(contentSplit(labels, 1 - keep, keys, seed + 7, rows).train, keys, seed + 7);
 }

@@ -2,7 +2,7 @@
 // row's content key, then its position; the fast packed sort must give exactly that order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentOrder, contentSample } from '../../src/model/sampling.js';
+import { contentOrder, contentSample, contentSplit } from '../../src/model/sampling.js';
 import { finalMix32 } from '../../src/util/search.js';
 import { kthSmallest } from '../../src/util/select.js';
 import { Random } from '../../src/util/random.js';
@@ -49,5 +49,27 @@ test('kthSmallest is the k-th value of the sorted array, with duplicates', () =>
     const values = Float64Array.from({ length: n }, () => random.int(Math.max(1, n >> 2)));
     const sorted = values.slice().sort();
     for (const k of [0, n >> 1, n - 1]) assert.equal(kthSmallest(values.slice(), k), sorted[k], `n=${n} k=${k}`);
+  }
+});
+
+test('a content split holds out, per class, the rows first in content order (all but one at most), with ties', () => {
+  const random = new Random(12);
+  for (const n of [3, 50, 3000]) {
+    const keys = Float64Array.from({ length: n }, () => random.int(Math.max(1, n >> 3)) * 2654435761 + 5);
+    const labels = Int32Array.from({ length: n }, () => random.int(4) - 1); // -1: unlabelled
+    const rows = random.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, Math.ceil(n * 0.7));
+    for (const fraction of [0.25, 0.9]) {
+      const ordered = referenceOrder(rows, keys, 6);
+      const expected = { train: [] as number[], test: [] as number[] };
+      for (const cls of [0, 1, 2]) {
+        const ofClass = ordered.filter((row) => labels[row] === cls);
+        const testCount = Math.min(Math.round(ofClass.length * fraction), Math.max(0, ofClass.length - 1));
+        expected.test.push(...ofClass.slice(0, testCount));
+        expected.train.push(...ofClass.slice(testCount));
+      }
+      const split = contentSplit(labels, fraction, keys, 6, rows);
+      assert.deepEqual(Array.from(split.test), expected.test.sort((a, b) => a - b), `n=${n} test`);
+      assert.deepEqual(Array.from(split.train), expected.train.sort((a, b) => a - b), `n=${n} train`);
+    }
   }
 });
