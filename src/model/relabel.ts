@@ -8,8 +8,8 @@
  * predicted by the forest its content hash picks (a candidate row equal to a baseline row is
  * predicted by the forest that never saw it). Four folds keep each forest as good as the reference
  * forest, which trains on three quarters of the baseline. A baseline whose held-out quarter has
- * ENOUGH_HELD_OUT rows measures the rate there well, and then the reference forest of the model
- * stage predicts both sides (no forest is trained for this check). So the candidate and the reference are predicted
+ * ENOUGH_HELD_OUT_PER_CLASS rows of every class measures the rates there well, and then the
+ * reference forest of the model stage predicts both sides (no forest is trained for this check). So the candidate and the reference are predicted
  * alike and the reference is every baseline row of the class, not a small held-out part: on a
  * 300-row baseline the held-out rate rested on 40 rows, and treating it as exact both missed real
  * relabelling and made noise look significant. The test compares the two counts (the exact
@@ -34,8 +34,8 @@ import type { RelabelOptions } from './checks.js';
 
 /** Rates are estimated on at most this many rows per class and side (a rate near 5% within about 0.3 points). */
 const SAMPLE_ROWS = 20_000;
-/** Below this many held-out baseline rows, the rate is measured on every baseline row by cross-fitted forests. */
-const ENOUGH_HELD_OUT = 20_000;
+/** With fewer held-out baseline rows than this in some class, the rate is measured on every baseline row by cross-fitted forests. */
+const ENOUGH_HELD_OUT_PER_CLASS = 1_000;
 const FOLDS = 4;
 /** Each cross-fitted forest trains on at most this many rows: it only needs class probabilities. */
 const TRAINING_ROWS = 10_000;
@@ -120,7 +120,9 @@ interface Predictors {
 
 async function predictors(input: RelabelInput): Promise<Predictors> {
   const { baselineData, candidateData, keys, seed } = input;
-  if (input.heldOut.length >= ENOUGH_HELD_OUT) {
+  const heldOutPerClass = new Array<number>(input.classCount).fill(0);
+  for (const row of input.heldOut) if (baselineData.labels[row] >= 0) heldOutPerClass[baselineData.labels[row]]++;
+  if (heldOutPerClass.every((n) => n === 0 || n >= ENOUGH_HELD_OUT_PER_CLASS)) {
     // The held-out part of a large baseline measures the rate well, and the reference forest never saw it.
     const baseFold = new Int8Array(baselineData.rowCount).fill(-1);
     for (const row of input.heldOut) baseFold[row] = 0;
