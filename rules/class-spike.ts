@@ -15,6 +15,14 @@
  * in one class, are a spike against any baseline; the minimum count, class-mix (against the
  * baseline's mix for the value) and purity tests still apply.
  *
+ * Without a baseline, a value whose count is anomalous and whose rows are nearly all
+ * (countOnlyMinShare, 95%) one class, but where that class already dominates the neighbourhood so
+ * that the mix test lacks the rows to call it skewed (14 rows stamped into a continuous column
+ * among rows that are 70% the class), is kept as a count-only spike: info, and a candidate for
+ * the trigger search, whose rest-of-row test tells planted rows from natural ones. (With a
+ * baseline the mix expected is the baseline's own for the value: a value new to it is skewed
+ * against the prior, and one it holds in the same class is natural.)
+ *
  * Severity: high with a baseline; without one, medium when the spike is large and pure and info
  * otherwise, since clean data has natural, nearly pure spikes (a fee amount, a code). A spike
  * that only the neighbour comparison finds is judged by that same strength test: medium when
@@ -62,6 +70,9 @@ function severityOf(
   rowCount: number,
   options: { strongShare: number; strongRatio: number; strongMinRows: number; strongMinRowShare: number },
 ): Severity {
+  // Only the count stands out (the rows around it are mostly the class too): a candidate for the
+  // model checks, which raise it if the model follows it and the rest of each row disagrees.
+  if (spike.countOnly) return 'info';
   if (spike.reference === 'baseline' && !spike.neighboursOnly) return 'high';
   const excess = spike.classCount - spike.expectedClassCount;
   const strong =

@@ -45,6 +45,12 @@ export interface SpikeOptions {
   minExcessPurity: number;
   /** The value's share of the target class must close at least this part of the gap from the prior to 1. */
   minSkew: number;
+  /**
+   * Without a baseline, a count spike whose class mix is not significantly skewed (too few rows
+   * where the neighbourhood is already mostly the class) is still kept, as a count-only spike,
+   * when at least this share of its rows are in one class.
+   */
+  countOnlyMinShare: number;
   /** Values holding more than this share of their column are natural modes, not spikes. */
   maxValueShare: number;
   /** Intervals holding more than this share of their column are the bulk of the distribution, not spikes. */
@@ -71,6 +77,7 @@ export const DEFAULT_SPIKE_OPTIONS: SpikeOptions = {
   minTotalRatioWithoutBaseline: 1.5,
   minExcessPurity: 0.55,
   minSkew: 0.25,
+  countOnlyMinShare: 0.95,
   maxValueShare: 0.5,
   maxIntervalShare: 0.1,
   minDistinctOrdered: 20,
@@ -109,6 +116,11 @@ export interface Spike {
    * baseline holds a row or two of, or none).
    */
   neighboursOnly: boolean;
+  /**
+   * Only the count is anomalous: nearly all the rows are in one class, but so are most rows
+   * around the value, so the class mix is not significantly skewed (stage 2 did not pass).
+   */
+  countOnly: boolean;
   /** Rows carrying the value (or a value in the range) and the target class. */
   rows: Uint32Array;
 }
@@ -215,13 +227,13 @@ function judgeCell(
   if (total > options.maxValueShare * present) return null;
   const mixTotal = sum(cell.referenceMix);
   let best: Spike | null = null;
+  let countOnly: Spike | null = null;
   for (let t = 0; t < cell.classCounts.length; t++) {
     const count = cell.classCounts[t];
     if (count < options.minCount) continue;
     // Expected class mix of this value: its expectation's mix, pulled toward the prior.
     const expectedShare = (cell.referenceMix[t] + PRIOR_WEIGHT * priors[t]) / (mixTotal + PRIOR_WEIGHT);
     const logP = logBinomialUpper(count, total, expectedShare);
-    if (logP > threshold) continue;
     const expected = cell.expected[t];
     const minRatio = cell.reference === 'baseline' ? options.minRatioWithBaseline : options.minRatioWithoutBaseline;
     const ratio = (count + 1) / (expected + 1);
@@ -230,9 +242,7 @@ function judgeCell(
     const purity = Math.min(1, excess / Math.max(total - expectedTotal, excess, 1e-9));
     if (purity < options.minExcessPurity) continue;
     const classShare = count / total;
-    if (classShare - expectedShare < options.minSkew * (1 - expectedShare)) continue;
-    if (best && best.logP <= logP) continue;
-    best = {
+    const spike: Spike = {
       column,
       kind: cell.kind,
       value: cell.value,
@@ -251,9 +261,19 @@ function judgeCell(
       countLogP: cell.totalLogP,
       reference: cell.reference,
       neighboursOnly: false,
+      countOnly: false,
       rows: new Uint32Array(0),
     };
+    const skewed = logP <= threshold && classShare - expectedShare >= options.minSkew * (1 - expectedShare);
+    if (skewed) {
+      if (!best || logP < best.logP) best = spike;
+    } else if (cell.reference === 'neighbours' && classShare >= options.countOnlyMinShare && (!countOnly || count > countOnly.classCount)) {
+      // Without a baseline only: with one, the mix expected is the baseline's own for the value,
+      // and a value it holds in the same class (a heaped fraction such as 1/22) is natural.
+      countOnly = { ...spike, countOnly: true };
+    }
   }
+  best ??= countOnly;
   if (best) {
     best.rows = cell.valueId !== undefined ? classRowsOfValue(candidate, rowsOf(column), cell.valueId, best.targetClass) : collectRows(candidate, cell.member, best.targetClass);
     if (best.kind === 'interval') tightenInterval(candidate, best);

@@ -131,3 +131,37 @@ test('corpus: a rare in-range value edited into 2% of rows is a trigger with a b
     assert.notEqual(report.verdict, 'trusted');
   }
 });
+
+// Rows stamped with one value of a continuous column where the class already holds most rows
+// around it: the count stands out (14 rows where 1 is expected) but 14 rows cannot make the mix
+// significantly more skewed than a neighbourhood that is 85% the class. Before, no finding and
+// so no trigger candidate; now a count-only spike (info) that the trigger search takes up.
+test('without a baseline, a count spike in a neighbourhood already mostly its class is a count-only candidate (info)', async () => {
+  const random = new Random(21);
+  const data: (string | number)[][] = [];
+  for (let i = 0; i < 3000; i++) {
+    const x = Math.round(random.next() * 100000) / 1000;
+    if (x === 85.123) continue;
+    // The class grows smoothly with x: about 85% of the rows near 85 are class 1.
+    data.push([x, Math.round(random.next() * 100), random.next() < x / 100 ? 1 : 0]);
+  }
+  for (let i = 0; i < 14; i++) data.push([85.123, i, 1]);
+  const findings = await runRule(rule, csvText(['x', 'z', 'y'], data));
+  const spike = findings.find((f) => f.column === 'x' && f.value === 85.123);
+  assert.ok(spike, JSON.stringify(findings.map((f) => f.message)));
+  assert.equal(spike.severity, 'info');
+  assert.equal(spike.evidence.targetClass, '1');
+  assert.equal(spike.rows.length, 14);
+});
+
+test('corpus: a rare in-range value edited into 2% of a continuous column is a trigger without a baseline', async (t) => {
+  const dir = tempDir(t);
+  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), 'banknote', 'inplace-edit', 0.02, dir);
+  assert.ok(!('skip' in planted), 'the file takes the in-place attack');
+  const { attack, candidate } = planted;
+  const report = await runAudit({ candidate, label: 'class' });
+  const trigger = report.triggers.find((tr) => tr.column === attack.trigger!.columns[0]);
+  assert.ok(trigger, `${report.verdict}, triggers ${JSON.stringify(report.triggers.map((tr) => tr.column))}`);
+  assert.equal(trigger.targetClass, attack.targetClass);
+  assert.equal(report.verdict, 'reject');
+});
