@@ -91,7 +91,7 @@ export async function relabelSuspects(input: RelabelInput): Promise<Finding[]> {
         column: label.name,
         value: label.classes[t],
         message:
-          `${rows.length} rows labelled ${label.name} = ${label.classes[t]} (${percent(rows.length / classRows.length)} of them) get at most ${percent(best.cut)} for that class from a model of the baseline, ` +
+          `${rows.length} rows labelled ${label.name} = ${label.classes[t]} (${percent(rows.length / classRows.length)} of them) are given at most a ${percent(best.cut)} chance of that class by a model of the baseline, ` +
           `against ${percent(best.referenceRate)} of the baseline's own rows of the class: likely relabelled.`,
         rows,
         evidence: {
