@@ -92,7 +92,7 @@ function triggerHint(spike: Spike): TriggerHint {
   return { column: spike.column, value: spike.value, range: spike.range, targetClass: spike.targetClass, signals, strength: -spike.logP / Math.LN10 };
 }
 
-/** Against a baseline that has (about) no row of the value. */
+/** Against a baseline that has no row of the value (or interval). */
 function isNewValue(spike: Spike): boolean {
-  return spike.reference === 'baseline' && spike.expectedTotal < 1;
+  return spike.reference === 'baseline' && spike.expectedTotal === 0;
 }

@@ -167,17 +167,19 @@ export function findSpikes(
   const labelled = label.classCounts.reduce((a, b) => a + b, 0);
   const priors = label.classCounts.map((count) => count / Math.max(1, labelled));
   const cells: { column: number; cell: Cell }[] = [];
-  const inert = { count: 0 };
+  const tally = { inert: 0, neighbourTests: 0 };
   for (const column of eachColumn(columns)) {
     const baselineColumn = baseline ? baselineColumnOf(column) : -1;
     const columnCells =
       baseline && baselineColumn >= 0
-        ? baselineCells(candidate, baseline, column, baselineColumn, options, inert, twinned !== undefined)
+        ? baselineCells(candidate, baseline, column, baselineColumn, options, tally, twinned !== undefined)
         : neighbourCells(candidate, column, options);
     for (const cell of columnCells) cells.push({ column, cell });
   }
-  // With a baseline, values of ordered columns are tested twice (against the baseline and against their neighbours).
-  const tests = cells.length + inert.count + cells.filter(({ cell }) => cell.neighbours).length;
+  // With a baseline, values and intervals of ordered columns are tested twice (against the
+  // baseline and against their neighbours): every one of them counts, not only those whose
+  // neighbour test was run (chosen by their counts, which would make the correction too loose).
+  const tests = cells.length + tally.inert + tally.neighbourTests;
   const stage1Threshold = logBonferroni(options.alpha, tests);
   // Stage 1 (label-free): is the value's count anomalous at all, or do its rows have copies?
   const classThreshold = logBonferroni(options.alpha, tests * priors.length);
@@ -267,9 +269,16 @@ function judgeCell(
     const skewed = logP <= threshold && classShare - expectedShare >= options.minSkew * (1 - expectedShare);
     if (skewed) {
       if (!best || logP < best.logP) best = spike;
-    } else if (cell.reference === 'neighbours' && classShare >= options.countOnlyMinShare && (!countOnly || count > countOnly.classCount)) {
-      // Without a baseline only: with one, the mix expected is the baseline's own for the value,
-      // and a value it holds in the same class (a heaped fraction such as 1/22) is natural.
+    } else if (
+      cell.reference === 'neighbours' &&
+      classShare >= options.countOnlyMinShare &&
+      classShare - expectedShare >= options.minSkew * (1 - expectedShare) &&
+      (!countOnly || count > countOnly.classCount)
+    ) {
+      // The skew is there, only too few rows to make it significant. Judged against neighbours
+      // only (no baseline, or a column the baseline lacks): with a baseline the mix expected is
+      // the baseline's own for the value, and a value it holds in the same class (a heaped
+      // fraction such as 1/22) is natural.
       countOnly = { ...spike, countOnly: true };
     }
   }
@@ -297,8 +306,20 @@ function collectRows(candidate: Dataset, member: (row: number) => boolean, targe
 }
 
 /** Candidate vs baseline, value by value, for any column kind. */
-/** `inert.count` grows by the values tested but not built (see below); `keepAll` builds every cell (a caller screens some by other means). */
-function baselineCells(candidate: Dataset, baseline: Dataset, column: number, baselineColumn: number, options: SpikeOptions, inert: { count: number }, keepAll: boolean): Cell[] {
+/**
+ * `tally.inert` grows by the values tested but not built (see below), `tally.neighbourTests` by
+ * the values and intervals of an ordered column (each also has a neighbour test, run or not);
+ * `keepAll` builds every cell (a caller screens some by other means).
+ */
+function baselineCells(
+  candidate: Dataset,
+  baseline: Dataset,
+  column: number,
+  baselineColumn: number,
+  options: SpikeOptions,
+  tally: { inert: number; neighbourTests: number },
+  keepAll: boolean,
+): Cell[] {
   const index = candidate.indexes.valueIndex(column);
   const baseIndex = baseline.indexes.valueIndex(baselineColumn);
   const classMap = mapClasses(candidate, baseline);
@@ -332,6 +353,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
   for (let id = 0; id < index.values.length; id++) {
     const counts = classCountsOf(id);
     if (Math.max(...counts) < options.minCount) continue;
+    if (ordered) tally.neighbourTests++;
     const baseId = baseIdOf(index.values[id]);
     const baseCounts = baseClassCountsOf(baseId);
     const baseTotal = baseId >= 0 ? baseIndex.counts[baseId] : 0;
@@ -340,7 +362,7 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
     // neither screened (stage 1's ratios) nor a spike (judgeCell's), so it is only counted as a
     // test (the Bonferroni correction is unchanged) and its cell is not built.
     if (!keepAll && (total + 1) / (baseTotal * scale + 1) < options.minTotalRatioWithBaseline && !outgrowsBaseline(counts, baseCounts, byClass.scale, options)) {
-      inert.count++;
+      tally.inert++;
       continue;
     }
     const ids = index.ids;
@@ -367,7 +389,10 @@ function baselineCells(candidate: Dataset, baseline: Dataset, column: number, ba
       classMap.forEach((bt, t) => bt >= 0 && (reverse[bt] = t));
       const baseLabels = baseline.schema.label?.y ?? new Int32Array(baseColumn.values.length).fill(-1);
       const baseClass = Int32Array.from(baseLabels, (bt) => (bt >= 0 ? reverse[bt] : -1));
-      for (const cell of intervalCells(candidate, column, options, { values: baseColumn.values, classes: baseClass, index: baseIndex, classOf: reverse, share, scale, byClass })) cells.push(cell);
+      for (const cell of intervalCells(candidate, column, options, { values: baseColumn.values, classes: baseClass, index: baseIndex, classOf: reverse, share, scale, byClass })) {
+        cells.push(cell);
+        tally.neighbourTests++;
+      }
     }
   }
   return cells;
