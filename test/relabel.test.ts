@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CREDIT, ROOT, auditCsv, precisionRecall, tempDir, editInPlace, halves, readCsv } from './fixtures.js';
+import { CREDIT, ROOT, auditCsv, precisionRecall, tempDir, editInPlace, halves, readCsv, writeCsv, type Csv } from './fixtures.js';
+import { Random } from '../src/util/random.js';
 import { runAudit } from '../src/audit.js';
 import { plantCase } from '../scripts/lib/calibration.js';
 
@@ -25,19 +26,54 @@ test('a clean half against the other half has no relabelling finding', async (t)
   assert.equal(report.findings.filter((f) => f.rule === 'relabel-suspects').length, 0);
 });
 
-// A small file: the baseline's held-out quarter alone (about 40 rows a class) was too few to
-// measure the model's natural contradiction rate, and 0.1 too strict a cut where classes
-// overlap; the cross-fitted reference and the loose cut find 15% of a class relabelled.
-test('corpus (345-row halves): 15% of one class relabelled is a relabel-suspects finding on the class given', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'audit-relabel-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), 'crx', 'relabel', 0.15, dir);
-  assert.ok(!('skip' in planted), 'the file takes the relabel attack');
-  const { attack, candidate, baseline } = planted;
-  const report = await runAudit({ candidate, baseline, label: 'A16' });
+// Many well separated classes: 20 rows of one class relabelled to another are 0.7% of the file.
+// Before, an excess had to be 1% of the file's rows, so a class-sized relabel in a file of many
+// classes passed; now 10 excess rows that are significant against the baseline's own rate do.
+function blobs(rows: number, seed: number): Csv {
+  const random = new Random(seed);
+  const out: string[][] = [];
+  for (let i = 0; i < rows; i++) {
+    const cls = i % 10;
+    const at = (d: number) => (10 * Math.cos(cls + d) + random.next() * 2).toFixed(3);
+    out.push([at(0), at(1), at(2), at(3), `c${cls}`]);
+  }
+  return { header: ['x0', 'x1', 'x2', 'x3', 'label'], rows: out };
+}
+
+test('20 rows of one class relabelled in a file of ten classes (0.7% of its rows) are a relabel-suspects finding on the class given', async (t) => {
+  const baseline = blobs(3000, 1);
+  const candidate = blobs(3000, 2);
+  const relabelled: number[] = [];
+  for (let i = 0; i < candidate.rows.length && relabelled.length < 20; i++) {
+    if (candidate.rows[i][4] !== 'c0') continue;
+    candidate.rows[i][4] = 'c1';
+    relabelled.push(i);
+  }
+  const report = await auditCsv(tempDir(t), candidate, baseline, { label: 'label' });
   const finding = report.findings.find((f) => f.rule === 'relabel-suspects');
   assert.ok(finding, report.findings.map((f) => f.message).join('\n'));
-  assert.equal(finding.value, attack.targetClass);
+  assert.equal(finding.value, 'c1');
   assert.notEqual(report.verdict, 'trusted');
-  assert.ok(precisionRecall(finding.rows, attack.poisoned).precision > 0.5, JSON.stringify(finding.evidence));
+  assert.ok(precisionRecall(finding.rows, relabelled).precision > 0.8, JSON.stringify(finding.evidence));
+  const clean = await auditCsv(tempDir(t), blobs(3000, 3), baseline, { label: 'label' });
+  assert.equal(clean.findings.filter((f) => f.rule === 'relabel-suspects').length, 0);
+});
+
+// Text columns were coded by first appearance, so reversing the baseline's rows changed the
+// forests (and this finding); the features are now ranks in the sorted dictionary.
+test('corpus: the relabel evidence does not depend on the order of the baseline rows', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'audit-relabel-order-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), 'crx', 'relabel', 0.3, dir);
+  assert.ok(!('skip' in planted), 'the file takes the relabel attack');
+  const baseline = readCsv(planted.baseline);
+  const reversed = path.join(dir, 'baseline-reversed.csv');
+  writeCsv(reversed, { ...baseline, rows: baseline.rows.slice().reverse() });
+  const evidence = async (file: string) => {
+    const report = await runAudit({ candidate: planted.candidate, baseline: file, label: 'A16' });
+    return report.findings.filter((f) => f.rule === 'relabel-suspects').map((f) => ({ value: f.value, rows: f.rows, evidence: f.evidence }));
+  };
+  const inOrder = await evidence(planted.baseline);
+  assert.ok(inOrder.length > 0);
+  assert.deepEqual(await evidence(reversed), inOrder);
 });

@@ -11,8 +11,10 @@ import { MISSING_CODE, type Table } from '../table/table.js';
  * What the codes cannot give is a meaningful order, so a grouping of many categories costs more
  * splits than one-hot or target encoding would; for auditing, the split on one value matters.
  *
- * Codes follow first appearance in their own table: to apply a model to another table, map that
- * table's text values onto the training table's dictionary first.
+ * A text value's feature is its rank in the column's dictionary sorted by code units, not its
+ * dictionary code (which follows first appearance): the order of the rows must not change the
+ * splits a tree can make. To apply a model to another table, map that table's text values onto
+ * the training table's ranks first (src/model/features.ts).
  */
 export function buildFeatures(table: Table, featureColumns: readonly number[]): { features: Float64Array[]; names: string[] } {
   const features: Float64Array[] = [];
@@ -20,7 +22,7 @@ export function buildFeatures(table: Table, featureColumns: readonly number[]): 
   for (const index of featureColumns) {
     const column = table.columns[index];
     if (column === undefined) throw new RangeError(`no column ${index} (the table has ${table.columns.length})`);
-    features.push(column.kind === 'numeric' ? numericFeature(column.values) : codeFeature(column.codes));
+    features.push(column.kind === 'numeric' ? numericFeature(column.values) : codeFeature(column.codes, dictionaryRanks(column.dictionary)));
     names.push(column.name);
   }
   return { features, names };
@@ -39,8 +41,16 @@ function numericFeature(values: Float64Array): Float64Array {
   return feature;
 }
 
-function codeFeature(codes: Uint32Array): Float64Array {
+function codeFeature(codes: Uint32Array, ranks: Int32Array): Float64Array {
   const feature = new Float64Array(codes.length);
-  for (let i = 0; i < codes.length; i++) feature[i] = codes[i] === MISSING_CODE ? NaN : codes[i];
+  for (let i = 0; i < codes.length; i++) feature[i] = codes[i] === MISSING_CODE ? NaN : ranks[codes[i]];
   return feature;
+}
+
+/** Per dictionary code, the rank of its value among the dictionary's values sorted by code units. */
+export function dictionaryRanks(dictionary: readonly string[]): Int32Array {
+  const order = dictionary.map((_, code) => code).sort((a, b) => (dictionary[a] < dictionary[b] ? -1 : dictionary[a] > dictionary[b] ? 1 : a - b));
+  const ranks = new Int32Array(dictionary.length);
+  order.forEach((code, rank) => (ranks[code] = rank));
+  return ranks;
 }

@@ -1,9 +1,10 @@
 /**
  * Feature matrices for the reference forests, aligned between candidate and baseline: the same
- * columns in the same order, text columns coded with the candidate's dictionary (baseline values
- * the candidate never had get fresh codes after it), labels in the candidate's class order.
+ * columns in the same order, text values as their rank in the candidate's sorted dictionary
+ * (baseline values the candidate never had ranked after it, sorted too), labels in the
+ * candidate's class order. Nothing depends on the order of either file's rows.
  */
-import { buildFeatures } from '../forest/index.js';
+import { buildFeatures, dictionaryRanks } from '../forest/index.js';
 import type { Dataset } from '../engine/dataset.js';
 import { MISSING_CODE } from '../table/table.js';
 
@@ -45,9 +46,12 @@ function baselineData(candidate: Dataset, baseline: Dataset, featureColumns: num
     const out = new Float64Array(rowCount).fill(NaN);
     if (!target) return out;
     if (source.kind === 'text' && target.kind === 'text') {
-      const codeOf = new Map<string, number>(source.dictionary.map((value, code) => [value, code]));
-      let next = source.dictionary.length;
-      const mapped = target.dictionary.map((value) => codeOf.get(value) ?? next++);
+      const ranks = dictionaryRanks(source.dictionary);
+      const codeOf = new Map<string, number>(source.dictionary.map((value, code) => [value, ranks[code]]));
+      const unseen = target.dictionary.filter((value) => !codeOf.has(value));
+      const unseenRanks = dictionaryRanks(unseen);
+      unseen.forEach((value, i) => codeOf.set(value, source.dictionary.length + unseenRanks[i]));
+      const mapped = target.dictionary.map((value) => codeOf.get(value)!);
       for (let row = 0; row < rowCount; row++) out[row] = target.codes[row] === MISSING_CODE ? NaN : mapped[target.codes[row]];
     }
     return out;
@@ -64,5 +68,5 @@ export function featureValue(candidate: Dataset, column: number, value: number |
   const col = candidate.table.columns[column];
   if (col.kind === 'numeric') return typeof value === 'number' ? value : Number(value);
   const code = col.dictionary.indexOf(String(value));
-  return code >= 0 ? code : NaN;
+  return code >= 0 ? dictionaryRanks(col.dictionary)[code] : NaN;
 }

@@ -29,7 +29,7 @@ import { trainForests, type TrainingJob } from '../forest/parallel.js';
 import { logBinomialUpper, logBonferroni, log10P } from '../stats/tails.js';
 import { percent, round } from '../format.js';
 import type { ModelData } from './features.js';
-import { contentFold, contentSample } from './sampling.js';
+import { contentFold, contentOrder, contentSample } from './sampling.js';
 import type { RelabelOptions } from './checks.js';
 
 /** Rates are estimated on at most this many rows per class and side (a rate near 5% within about 0.3 points). */
@@ -121,24 +121,37 @@ interface Predictors {
 async function predictors(input: RelabelInput): Promise<Predictors> {
   const { baselineData, candidateData, keys, seed } = input;
   const heldOutPerClass = new Array<number>(input.classCount).fill(0);
+  const rowsPerClass = new Array<number>(input.classCount).fill(0);
   for (const row of input.heldOut) if (baselineData.labels[row] >= 0) heldOutPerClass[baselineData.labels[row]]++;
-  if (heldOutPerClass.every((n) => n === 0 || n >= ENOUGH_HELD_OUT_PER_CLASS)) {
-    // The held-out part of a large baseline measures the rate well, and the reference forest never saw it.
+  for (const t of baselineData.labels) if (t >= 0) rowsPerClass[t]++;
+  const enoughHeldOut = rowsPerClass.every((n, t) => n === 0 || heldOutPerClass[t] >= ENOUGH_HELD_OUT_PER_CLASS);
+  const folds = enoughHeldOut ? null : crossFitted(input);
+  if (!folds) {
+    // The held-out part of a large baseline measures the rate well, and the reference forest never
+    // saw it. (Also the fallback for a baseline of so few distinct records that a fold lacks a class.)
     const baseFold = new Int8Array(baselineData.rowCount).fill(-1);
     for (const row of input.heldOut) baseFold[row] = 0;
     return { forests: [input.reference], baseFold, candidateFold: new Int8Array(candidateData.rowCount) };
   }
+  // forests[f] never saw a row of fold f.
+  const forests = await trainForests(folds.jobs);
+  return { forests, baseFold: folds.baseFold, candidateFold: foldOf(candidateData, keys.candidate, seed) };
+}
+
+/** The folds' training jobs, or null when some fold would train on fewer than two classes (a baseline of a few distinct records). */
+function crossFitted(input: RelabelInput): { jobs: TrainingJob[]; baseFold: Int8Array } | null {
+  const { baselineData, keys, seed } = input;
   const baseFold = foldOf(baselineData, keys.baseline, seed);
-  const candidateFold = foldOf(candidateData, keys.candidate, seed);
   const baselineRows = rowsWhere(baselineData.labels, () => true);
   const settings = { ...input.forest, trees: TREES, seed: seed + 23 };
-  const job = (fold: number): TrainingJob => ({
-    data: { features: baselineData.features, labels: baselineData.labels, classCount: input.classCount, rows: contentSample(baselineRows.filter((row) => baseFold[row] !== fold), TRAINING_ROWS, keys.baseline, seed + 29) },
-    options: settings,
-  });
-  // forests[f] never saw a row of fold f.
-  const forests = await trainForests(Array.from({ length: FOLDS }, (_, fold) => job(fold)));
-  return { forests, baseFold, candidateFold };
+  const jobs: TrainingJob[] = [];
+  for (let fold = 0; fold < FOLDS; fold++) {
+    // In content order, as every training set: the bootstrap draws by position, and row order must not matter.
+    const rows = contentOrder(contentSample(baselineRows.filter((row) => baseFold[row] !== fold), TRAINING_ROWS, keys.baseline, seed + 29), keys.baseline, seed + 29);
+    if (new Set(Array.from(rows, (row) => baselineData.labels[row])).size < 2) return null;
+    jobs.push({ data: { features: baselineData.features, labels: baselineData.labels, classCount: input.classCount, rows }, options: settings });
+  }
+  return { jobs, baseFold };
 }
 
 function foldOf(data: ModelData, keys: Float64Array, seed: number): Int8Array {
