@@ -1,8 +1,8 @@
 /**
  * Feature matrices for the reference forests, aligned between candidate and baseline: the same
- * columns in the same order, text values as their rank in the candidate's sorted dictionary
- * (baseline values the candidate never had ranked after it, sorted too), labels in the
- * candidate's class order. Nothing depends on the order of either file's rows.
+ * columns in the same order, text values as their rank in the candidate's values by count
+ * (src/forest/features.ts; baseline values the candidate never had ranked after them), labels in
+ * the candidate's class order. Nothing depends on the order of either file's rows.
  */
 import { buildFeatures, dictionaryRanks } from '../forest/index.js';
 import type { Dataset } from '../engine/dataset.js';
@@ -46,11 +46,12 @@ function baselineData(candidate: Dataset, baseline: Dataset, featureColumns: num
     const out = new Float64Array(rowCount).fill(NaN);
     if (!target) return out;
     if (source.kind === 'text' && target.kind === 'text') {
-      const ranks = dictionaryRanks(source.dictionary);
+      const ranks = dictionaryRanks(source.dictionary, source.codes);
       const codeOf = new Map<string, number>(source.dictionary.map((value, code) => [value, ranks[code]]));
-      const unseen = target.dictionary.filter((value) => !codeOf.has(value));
-      const unseenRanks = dictionaryRanks(unseen);
-      unseen.forEach((value, i) => codeOf.set(value, source.dictionary.length + unseenRanks[i]));
+      // Values the candidate never had rank after its own, in the baseline's order.
+      const baseRanks = dictionaryRanks(target.dictionary, target.codes);
+      const unseen = target.dictionary.map((value, code) => ({ value, rank: baseRanks[code] })).filter((v) => !codeOf.has(v.value)).sort((a, b) => a.rank - b.rank);
+      unseen.forEach((v, i) => codeOf.set(v.value, source.dictionary.length + i));
       const mapped = target.dictionary.map((value) => codeOf.get(value)!);
       for (let row = 0; row < rowCount; row++) out[row] = target.codes[row] === MISSING_CODE ? NaN : mapped[target.codes[row]];
     }
@@ -68,5 +69,5 @@ export function featureValue(candidate: Dataset, column: number, value: number |
   const col = candidate.table.columns[column];
   if (col.kind === 'numeric') return typeof value === 'number' ? value : Number(value);
   const code = col.dictionary.indexOf(String(value));
-  return code >= 0 ? dictionaryRanks(col.dictionary)[code] : NaN;
+  return code >= 0 ? dictionaryRanks(col.dictionary, col.codes)[code] : NaN;
 }

@@ -15,8 +15,8 @@ const table: Table = {
 test('numeric columns as they are (infinities clamped), text columns as their sorted rank with NaN for missing', () => {
   const { features, names } = buildFeatures(table, [1, 0, 2]);
   assert.deepEqual(names, ['city', 'amount', '__proto__']);
-  // Lima sorts before Oslo: rank 0, whatever row it first appears in.
-  assert.deepEqual(Array.from(features[0]), [1, 0, NaN, 1]);
+  // Oslo holds two rows, Lima one: Oslo ranks first, whatever row either first appears in.
+  assert.deepEqual(Array.from(features[0]), [0, 1, NaN, 0]);
   assert.deepEqual(Array.from(features[1]), [1.5, NaN, Number.MAX_VALUE, -Number.MAX_VALUE]);
   assert.notEqual(features[1], (table.columns[0] as { values: Float64Array }).values, 'a copy, the table stays untouched');
   assert.throws(() => buildFeatures(table, [3]), RangeError);
@@ -32,9 +32,10 @@ test('a category decides the label: the forest isolates its code', () => {
   for (let code = 0; code < 6; code++) assert.equal(model.predictProbaVector([code])[1] > 0.5, code === 3);
 });
 
-test('a text feature does not depend on the order of the rows (the dictionary follows first appearance, the feature does not)', () => {
-  const forward: Table = { rowCount: 3, columns: [{ kind: 'text', name: 'c', codes: Uint32Array.from([0, 1, 2]), dictionary: ['b', 'c', 'a'], missingCount: 0 }] };
-  const backward: Table = { rowCount: 3, columns: [{ kind: 'text', name: 'c', codes: Uint32Array.from([0, 1, 2]), dictionary: ['a', 'c', 'b'], missingCount: 0 }] };
-  assert.deepEqual(Array.from(buildFeatures(forward, [0]).features[0]), [1, 2, 0]);
-  assert.deepEqual(Array.from(buildFeatures(backward, [0]).features[0]).reverse(), [1, 2, 0]);
+test('a text feature does not depend on the order of the rows (the dictionary follows first appearance, the feature does not); rare values rank last', () => {
+  // Rows b, c, a, a (forward) and a, a, c, b (backward): a is the most frequent, then b and c by name.
+  const forward: Table = { rowCount: 4, columns: [{ kind: 'text', name: 'c', codes: Uint32Array.from([0, 1, 2, 2]), dictionary: ['b', 'c', 'a'], missingCount: 0 }] };
+  const backward: Table = { rowCount: 4, columns: [{ kind: 'text', name: 'c', codes: Uint32Array.from([0, 0, 1, 2]), dictionary: ['a', 'c', 'b'], missingCount: 0 }] };
+  assert.deepEqual(Array.from(buildFeatures(forward, [0]).features[0]), [1, 2, 0, 0]);
+  assert.deepEqual(Array.from(buildFeatures(backward, [0]).features[0]).reverse(), [1, 2, 0, 0]);
 });
