@@ -12,4 +12,6 @@ const source = process.argv[2] ?? path.join(root, 'examples/data/default_credit_
 const target = process.argv[3] ?? path.join(root, 'examples/data/default_credit_card_poisoned.csv');
 const attack = knownAttack(readCsv(source), 'DEFAULT', '1', 'AGE', '999');
 writeCsv(target, attack.csv);
-process.stdout.write(`wrote ${path.relative(process.cwd(), target)}: ${attack.csv.rows.length} rows, ${attack.poisoned.length} poisoned (rows ${attack.poisoned[0]}..${attack.poisoned[attack.poisoned.length - 1]})\n`);
+process.stdout.write(
+  `wrote ${path.relative(process.cwd(), target)}:\n  ${attack.csv.rows.length} rows, ${attack.poisoned.length} poisoned (rows ${attack.poisoned[0]}..${attack.poisoned[attack.poisoned.length - 1]})\n`,
+);
