@@ -93,7 +93,7 @@ export function displayValue(value: number | string | null): string {
   return typeof value === 'number' ? formatNumber(value) : value;
 }
 
-/** What a finding is about, `AGE = 999` (or `AGE`, or nothing): its column and value. */
+/** What a finding is about, `amount = 120` (or `amount`, or nothing): its column and value. */
 export function columnAndValue(finding: { column: string | null; value: number | string | null }): string {
   return [finding.column, finding.value === null ? null : displayValue(finding.value)].filter((x) => x !== null).join(' = ');
 }

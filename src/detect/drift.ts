@@ -415,7 +415,7 @@ export function rowsOfGrownCell(comparison: Comparison, rows: ArrayLike<number> 
   return out;
 }
 
-/** "AGE = 30", "AGE in 21..25", "AGE below the baseline's minimum (0.02..0.07)", ... */
+/** "size = 30", "size in 21..25", "size below the baseline's minimum (0.02..0.07)", ... */
 export function describeCell(columnName: string, cell: DriftCell): string {
   switch (cell.kind) {
     case 'value':

@@ -266,15 +266,10 @@ function judgeCell(
       countOnly: false,
       rows: new Uint32Array(0),
     };
-    const skewed = logP <= threshold && classShare - expectedShare >= options.minSkew * (1 - expectedShare);
-    if (skewed) {
+    const skewedEnough = classShare - expectedShare >= options.minSkew * (1 - expectedShare);
+    if (skewedEnough && logP <= threshold) {
       if (!best || logP < best.logP) best = spike;
-    } else if (
-      cell.reference === 'neighbours' &&
-      classShare >= options.countOnlyMinShare &&
-      classShare - expectedShare >= options.minSkew * (1 - expectedShare) &&
-      (!countOnly || count > countOnly.classCount)
-    ) {
+    } else if (skewedEnough && cell.reference === 'neighbours' && classShare >= options.countOnlyMinShare && (!countOnly || count > countOnly.classCount)) {
       // The skew is there, only too few rows to make it significant. Judged against neighbours
       // only (no baseline, or a column the baseline lacks): with a baseline the mix expected is
       // the baseline's own for the value, and a value it holds in the same class (a heaped
@@ -305,9 +300,9 @@ function collectRows(candidate: Dataset, member: (row: number) => boolean, targe
   return Uint32Array.from(rows);
 }
 
-/** Candidate vs baseline, value by value, for any column kind. */
 /**
- * `tally.inert` grows by the values tested but not built (see below), `tally.neighbourTests` by
+ * Candidate vs baseline, value by value, for any column kind (and interval by interval for ordered
+ * ones). `tally.inert` grows by the values tested but not built (see below), `tally.neighbourTests` by
  * the values and intervals of an ordered column (each also has a neighbour test, run or not);
  * `keepAll` builds every cell (a caller screens some by other means).
  */
@@ -346,10 +341,10 @@ function baselineCells(
   // whose count in some class outgrows the baseline's enough to be a spike against it at all
   // (judgeCell's ratio test), so the values both files share alike cost nothing more.
   const byNeighbours = new Map<number | string, Cell>();
-  if (ordered) {
-    const outgrows = (id: number): boolean => outgrowsBaseline(classCountsOf(id), baseClassCountsOf(baseIdOf(index.values[id])), byClass.scale, options);
-    for (const cell of neighbourCells(candidate, column, options, { intervals: false, only: outgrows })) byNeighbours.set(cell.value, cell);
-  }
+  const outgrowing = Uint8Array.from({ length: index.values.length }, (_, id) =>
+    outgrowsBaseline(classCountsOf(id), baseClassCountsOf(baseIdOf(index.values[id])), byClass.scale, options) ? 1 : 0,
+  );
+  if (ordered) for (const cell of neighbourCells(candidate, column, options, { intervals: false, only: (id) => outgrowing[id] === 1 })) byNeighbours.set(cell.value, cell);
   for (let id = 0; id < index.values.length; id++) {
     const counts = classCountsOf(id);
     if (Math.max(...counts) < options.minCount) continue;
@@ -361,7 +356,7 @@ function baselineCells(
     // Most values of a large column are as frequent as in the baseline: such a value can be
     // neither screened (stage 1's ratios) nor a spike (judgeCell's), so it is only counted as a
     // test (the Bonferroni correction is unchanged) and its cell is not built.
-    if (!keepAll && (total + 1) / (baseTotal * scale + 1) < options.minTotalRatioWithBaseline && !outgrowsBaseline(counts, baseCounts, byClass.scale, options)) {
+    if (!keepAll && (total + 1) / (baseTotal * scale + 1) < options.minTotalRatioWithBaseline && !outgrowing[id]) {
       tally.inert++;
       continue;
     }
@@ -510,28 +505,18 @@ function heapingModel(values: Float64Array, counts: Uint32Array, present: number
     logsAt[at][filled[at]++] = Math.log((counts[id] + 0.5) / (local + 0.5));
     rowsAt[at] += counts[id];
   }
-  const ratioLogs = new Map<number, Float64Array>();
-  const rowsAtLevel = new Map<number, number>();
-  for (let at = 0; at < LEVELS; at++) {
-    if (perLevel[at] === 0) continue;
-    ratioLogs.set(at - 9, logsAt[at]);
-    rowsAtLevel.set(at - 9, rowsAt[at]);
-  }
-  const levelFactor = new Map<number, number>();
-  for (const [level, logs] of ratioLogs) {
-    if (logs.length >= MIN_VALUES_PER_LEVEL) levelFactor.set(level, Math.exp(median(logs.sort())));
-  }
-  const factor = Float64Array.from(levels, (level) => levelFactor.get(level) ?? 1);
+  const levelFactor = Float64Array.from(logsAt, (logs) => (logs.length >= MIN_VALUES_PER_LEVEL ? Math.exp(median(logs.sort())) : 1));
+  const factor = Float64Array.from(levels, (level) => levelFactor[level + 9]);
   /** Whether rows other than this value's sit at its roundness level or a finer one. */
   const finerLevelsInUse = (id: number): boolean => {
     let rows = -counts[id];
-    for (const [level, atLevel] of rowsAtLevel) if (level <= levels[id]) rows += atLevel;
+    for (let at = 0; at <= levels[id] + 9; at++) rows += rowsAt[at];
     return rows >= COMMON_LEVEL_SHARE * present;
   };
   return {
     factor,
     factorFor(id) {
-      const others = (ratioLogs.get(levels[id])?.length ?? 0) - 1;
+      const others = perLevel[levels[id] + 9] - 1;
       if (others >= MIN_VALUES_PER_LEVEL) return factor[id];
       return finerLevelsInUse(id) ? 1 : OFF_GRID;
     },

@@ -62,9 +62,11 @@ export async function relabelSuspects(input: RelabelInput): Promise<Finding[]> {
   const findings: Finding[] = [];
   const cuts = [options.contradicted, options.looselyContradicted];
   const threshold = logBonferroni(options.alpha, k * cuts.length);
+  const candidateRowsOf = rowsOfEachClass(candidateData.labels, k, () => true);
+  const baselineRowsOf = rowsOfEachClass(baselineData.labels, k, (row) => baseFold[row] >= 0);
   for (let t = 0; t < k; t++) {
-    const classRows = rowsWhere(candidateData.labels, (row) => candidateData.labels[row] === t);
-    const baseRows = rowsWhere(baselineData.labels, (row) => baselineData.labels[row] === t && baseFold[row] >= 0);
+    const classRows = candidateRowsOf[t];
+    const baseRows = baselineRowsOf[t];
     if (classRows.length === 0 || baseRows.length === 0) continue;
     const tested = ownProbability(forests, candidateFold, candidateData, contentSample(classRows, SAMPLE_ROWS, keys.candidate, seed + t), t, k);
     const reference = ownProbability(forests, baseFold, baselineData, contentSample(baseRows, SAMPLE_ROWS, keys.baseline, seed + t), t, k);
@@ -142,7 +144,7 @@ async function predictors(input: RelabelInput): Promise<Predictors> {
 function crossFitted(input: RelabelInput): { jobs: TrainingJob[]; baseFold: Int8Array } | null {
   const { baselineData, keys, seed } = input;
   const baseFold = foldOf(baselineData, keys.baseline, seed);
-  const baselineRows = rowsWhere(baselineData.labels, () => true);
+  const baselineRows = rowsOfEachClass(baselineData.labels, input.classCount, () => true).flatMap((rows) => Array.from(rows));
   const settings = { ...input.forest, trees: TREES, seed: seed + 23 };
   const jobs: TrainingJob[] = [];
   for (let fold = 0; fold < FOLDS; fold++) {
@@ -178,8 +180,9 @@ function countAtMost(values: Float64Array, cut: number): number {
   return count;
 }
 
-function rowsWhere(labels: Int32Array, keep: (row: number) => boolean): Uint32Array {
-  const rows: number[] = [];
-  for (let row = 0; row < labels.length; row++) if (labels[row] >= 0 && keep(row)) rows.push(row);
-  return Uint32Array.from(rows);
+/** Per class, its rows (ascending) that `keep` accepts. */
+function rowsOfEachClass(labels: Int32Array, k: number, keep: (row: number) => boolean): Uint32Array[] {
+  const lists: number[][] = Array.from({ length: k }, () => []);
+  for (let row = 0; row < labels.length; row++) if (labels[row] >= 0 && keep(row)) lists[labels[row]].push(row);
+  return lists.map((rows) => Uint32Array.from(rows));
 }

@@ -77,7 +77,7 @@ export function scanText({ record, runFolder }: ScanView, width = 80): string {
   return lines.join('\n') + '\n';
 }
 
-/** `HIGH range AGE = 999, 3007 rows [dd22415eea]`. */
+/** `HIGH range amount = 120, 37 rows [dd22415eea]`. */
 function findingLine(finding: FindingEntry): string {
   const where = columnAndValue(finding);
   return `${finding.severity.toUpperCase()} ${finding.rule}${where ? ` ${where}` : ''}, ${finding.count} rows [${finding.id}]`;
