@@ -179,6 +179,8 @@ export interface AuditRecord {
   namedAll: boolean;
   /** Attacks: a confirmed trigger on an attacked column. */
   triggerFound: boolean;
+  /** Attacks: a trigger, or a finding above low that names an attacked column or lists a poisoned row (the verdict rests on the attack). */
+  attackEvidence: boolean;
   suspicious: number;
   hits: number;
   delimiter: string | null;
@@ -319,6 +321,7 @@ function emptyRecord(ctx: Context, kind: AuditRecord['kind'], mode: string, base
     named: false,
     namedAll: false,
     triggerFound: false,
+    attackEvidence: false,
     suspicious: 0,
     hits: 0,
     delimiter: null,
@@ -446,7 +449,7 @@ function otherColumns(evidence: Record<string, unknown>): string[] {
   return pair ? [pair] : [];
 }
 
-function scoreAttack(report: Report, attack: Attack): Pick<AuditRecord, 'named' | 'namedAll' | 'triggerFound' | 'hits'> {
+function scoreAttack(report: Report, attack: Attack): Pick<AuditRecord, 'named' | 'namedAll' | 'triggerFound' | 'attackEvidence' | 'hits'> {
   const attacked = attack.trigger?.columns ?? [];
   const fromTriggers = new Set<string>();
   for (const t of report.triggers) {
@@ -460,10 +463,13 @@ function scoreAttack(report: Report, attack: Attack): Pick<AuditRecord, 'named' 
     for (const column of otherColumns(f.evidence)) named.add(column);
   }
   const poisoned = new Set(attack.poisoned);
+  const onTheAttack = (f: Report['findings'][number]) =>
+    severityRank(f.severity) > severityRank('low') && ((f.column !== null && attacked.includes(f.column)) || otherColumns(f.evidence).some((c) => attacked.includes(c)) || f.rows.some((row) => poisoned.has(row)));
   return {
     named: attacked.some((c) => named.has(c)),
     namedAll: attacked.length > 0 && attacked.every((c) => named.has(c)),
     triggerFound: attacked.some((c) => fromTriggers.has(c)),
+    attackEvidence: report.triggers.length > 0 || report.findings.some(onTheAttack),
     hits: report.suspiciousRows.filter((row) => poisoned.has(row)).length,
   };
 }
@@ -611,6 +617,8 @@ export interface Summary {
   relabel: Ratio;
   relabelRecords: AuditRecord[];
   weaker: Weaker[];
+  /** Milder with the baseline, but the alone verdict did not rest on the attack (information). */
+  explainedByBaseline: Weaker[];
   errors: { dataset: string; mode: string; kind: string; error: string }[];
   acceptance: Acceptance[];
 }
@@ -632,11 +640,15 @@ export function summarise(results: readonly TaskResult[]): Summary {
     poisoned: list.reduce((s, r) => s + (r.verdict === 'error' ? 0 : r.poisoned), 0),
   });
   const weaker: Weaker[] = [];
+  const explained: Weaker[] = [];
   for (const a of attacks.filter((r) => !r.baseline && r.verdict !== 'error')) {
     const b = attacks.find((r) => r.baseline && r.dataset === a.dataset && r.kind === a.kind && r.rate === a.rate);
     if (!b || b.verdict === 'error') continue;
     const reasons: string[] = [];
-    if (VERDICT_RANK[b.verdict] < VERDICT_RANK[a.verdict]) reasons.push(`verdict ${a.verdict} -> ${b.verdict}`);
+    // A milder verdict counts when the audit alone rested on the attack; a baseline that explains
+    // away a finding about other rows and columns (natural structure) is doing its job.
+    if (VERDICT_RANK[b.verdict] < VERDICT_RANK[a.verdict] && a.attackEvidence) reasons.push(`verdict ${a.verdict} -> ${b.verdict}`);
+    else if (VERDICT_RANK[b.verdict] < VERDICT_RANK[a.verdict]) explained.push({ dataset: a.dataset, kind: a.kind as AttackKind, rate: a.rate!, alone: a.verdict, withBaseline: b.verdict, reason: `verdict ${a.verdict} -> ${b.verdict}: the alone audit's findings above low are about other rows and columns` });
     if (a.triggerFound && !b.triggerFound) reasons.push('trigger found alone, lost with the baseline');
     if (reasons.length) weaker.push({ dataset: a.dataset, kind: a.kind as AttackKind, rate: a.rate!, alone: a.verdict, withBaseline: b.verdict, reason: reasons.join('; ') });
   }
@@ -658,6 +670,7 @@ export function summarise(results: readonly TaskResult[]): Summary {
     relabel: ratio(relabel, detected),
     relabelRecords: relabel,
     weaker,
+    explainedByBaseline: explained,
     errors: [
       ...records.filter((r) => r.verdict === 'error').map((r) => ({ dataset: r.dataset, mode: r.mode, kind: r.kind, error: r.error ?? 'unknown' })),
       ...results.filter((r) => r.error).map((r) => ({ dataset: r.task.dataset, mode: '-', kind: r.task.group, error: r.error! })),
@@ -672,6 +685,7 @@ export function summarise(results: readonly TaskResult[]): Summary {
     { name: `working attacks (>= ${TARGETS.minPoisoned} rows) caught without a baseline`, value: fmtRatio(summary.judgedAlone), target: `>= ${TARGETS.namedAlone * 100}%`, pass: share(summary.judgedAlone) >= TARGETS.namedAlone },
     { name: 'pooled suspicious-row precision (all attack audits)', value: Number.isNaN(prec) ? 'n/a (nothing flagged)' : `${pct(prec)} (${precision.hits}/${precision.flagged})`, target: `>= ${TARGETS.precision * 100}%`, pass: prec >= TARGETS.precision },
     { name: `${pct(TARGETS.relabelRate)} relabel: review/reject with a baseline`, value: `${summary.relabel.ok}/${summary.relabel.total}`, target: 'all', pass: summary.relabel.ok === summary.relabel.total },
+    { name: 'a baseline never makes it weaker (milder verdict on the attack evidence, or a trigger lost)', value: `${summary.weaker.length} cases`, target: 'none', pass: summary.weaker.length === 0 },
   ];
   return summary;
 }
@@ -782,6 +796,10 @@ export function formatSummary(s: Summary): string {
   if (s.weaker.length) {
     lines.push(`Baseline makes it weaker (${s.weaker.length}):`);
     for (const w of s.weaker) lines.push(`  ${w.dataset} ${w.kind} ${pct(w.rate)}: ${w.reason}`);
+  }
+  if (s.explainedByBaseline.length) {
+    lines.push(`Milder with the baseline, the alone verdict resting on other rows (natural structure the baseline explains; not counted) (${s.explainedByBaseline.length}):`);
+    for (const w of s.explainedByBaseline) lines.push(`  ${w.dataset} ${w.kind} ${pct(w.rate)}: ${w.reason}`);
   }
   if (s.errors.length) {
     lines.push(`Errors (${s.errors.length}):`);

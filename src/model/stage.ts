@@ -22,6 +22,8 @@
  * outside the bulk, copy structure) or labels that the rest of each row contradicts
  * (restOfRowTest). A reaction without one is a strong natural predictor: an info note about
  * possible leakage, never a trigger.
+ * A baseline never makes the search weaker: a candidate with a strong signal that the baseline's
+ * probes do not confirm is probed again against the cleaned candidate, as without a baseline.
  * A candidate the model reacts to by suspectGap (significantly) without meeting the thresholds is
  * a suspected trigger (its findings become medium); a weak candidate the model ignores is natural
  * structure and its findings drop to info (the model's veto). These adjustments are returned, not
@@ -103,6 +105,8 @@ interface Models {
 interface Probed {
   candidate: TriggerCandidate;
   probe: ProbeResult;
+  /** The reference the probe compared with (a baseline audit falls back to the cleaned candidate for strong candidates). */
+  reference: Models['referenceKind'];
   /** The model reacts as a trigger would (thresholds met). */
   reacts: boolean;
   /** Not confirmed, but a significant reaction of suspectGap. */
@@ -158,7 +162,6 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   const implicated = implicatedRows(candidate.table.rowCount, findings, [...selection.probed, ...selection.leftOut]);
   const models = await trainModels(aligned, implicated, keys, baseKeys, seed);
   const probeRows = contentOrder(models.heldOut, baseKeys ?? keys, seed ^ 0x5eed).slice(0, MAX_PROBES * 2).sort();
-  const minGap = models.referenceKind === 'baseline' ? o.minGapWithBaseline : o.minGapWithoutBaseline;
   const threshold = logBonferroni(o.alpha, Math.max(1, selection.probed.length));
   const labelGuessed = label.guessed;
   if (labelGuessed) {
@@ -166,24 +169,39 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
       `The label '${label.name}' was guessed from the data's shape, so the model checks name no trigger; pass --label (or set label in the config) to test for triggers.`,
     );
   }
+  const probeWith = (m: Models, rows: Uint32Array, trigger: TriggerCandidate): Probed => {
+    const probe = probeTrigger(m.candidate, m.reference, m.evaluation.features, rows.filter((row) => m.evaluation.labels[row] !== trigger.targetClass), trigger.targetClass, stamps(candidate, aligned, trigger));
+    const enough = probe.probes >= o.minProbes && trigger.rows.length >= o.minSupport;
+    const gap = probe.flipRate - probe.referenceFlipRate;
+    const minGap = m.referenceKind === 'baseline' ? o.minGapWithBaseline : o.minGapWithoutBaseline;
+    const reacts = enough && probe.flipRate >= o.minFlipRate && gap >= minGap && probe.logP <= threshold;
+    const reactsWeakly = !reacts && enough && gap >= o.suspectGap && probe.logP <= threshold;
+    return { candidate: trigger, probe, reference: m.referenceKind, reacts, reactsWeakly, implausible: { yes: false, why: [], restOfRow: null }, confirmed: false, suspected: false };
+  };
   const probed: Probed[] = [];
   for (const [i, trigger] of selection.probed.entries()) {
     progressed('probes', i, selection.probed.length);
-    const rows = probeRows.filter((row) => models.evaluation.labels[row] !== trigger.targetClass);
-    const probe = probeTrigger(models.candidate, models.reference, models.evaluation.features, rows, trigger.targetClass, stamps(candidate, aligned, trigger));
-    const enough = probe.probes >= o.minProbes && trigger.rows.length >= o.minSupport;
-    const gap = probe.flipRate - probe.referenceFlipRate;
-    const reacts = enough && probe.flipRate >= o.minFlipRate && gap >= minGap && probe.logP <= threshold;
-    const reactsWeakly = !reacts && enough && gap >= o.suspectGap && probe.logP <= threshold;
-    probed.push({ candidate: trigger, probe, reacts, reactsWeakly, implausible: { yes: false, why: [], restOfRow: null }, confirmed: false, suspected: false });
+    probed.push(probeWith(models, probeRows, trigger));
   }
   progressed('probes', selection.probed.length, selection.probed.length);
+  // A baseline never makes the audit weaker: a candidate with a strong label-free signal that the
+  // baseline's probes do not confirm (a small baseline leaves few probes; the candidate model
+  // reacts to the baseline's rows less than to its own) is probed as it would be without one.
+  const unconfirmed = models.referenceKind === 'baseline' ? probed.filter((p) => !p.reacts && hasStrongSignal(p.candidate)) : [];
+  if (unconfirmed.length > 0) {
+    const alone = await trainModels({ ...aligned, baseline: null }, implicated, keys, null, seed);
+    const aloneRows = contentOrder(alone.heldOut, keys, seed ^ 0x5eed).slice(0, MAX_PROBES * 2).sort();
+    for (const item of unconfirmed) {
+      const retry = probeWith(alone, aloneRows, item.candidate);
+      if (retry.reacts || (retry.reactsWeakly && !item.reactsWeakly)) probed[probed.indexOf(item)] = retry;
+    }
+  }
   const reacting = probed.filter((p) => p.reacts || p.reactsWeakly);
   const restOfRow =
     models.referenceKind === 'cleaned' ? await restOfRowTests(aligned, models, reacting.filter((p) => !hasStrongSignal(p.candidate)).map((p) => p.candidate), keys, seed, o) : new Map<TriggerCandidate, RestOfRow>();
   for (const item of reacting) {
     const rest = restOfRow.get(item.candidate) ?? null;
-    item.implausible = implausibility(models.referenceKind, item.candidate, rest);
+    item.implausible = implausibility(item.reference, item.candidate, rest);
     item.confirmed = item.reacts && item.implausible.yes && !labelGuessed;
     // A weak reaction resting on the rest of the row alone also needs rows that look less like
     // their class than the file does: the rows of a natural strong predictor whose other columns
@@ -193,7 +211,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   }
   const confirmed = probed.filter((p) => p.confirmed).sort((a, b) => strength(b) - strength(a));
   for (const item of dropShadowed(confirmed)) {
-    const entry = toTrigger(candidate, item, models.referenceKind);
+    const entry = toTrigger(candidate, item, item.reference);
     result.triggers.push(entry);
     result.findings.push(triggerFinding(candidate, entry));
   }
@@ -240,6 +258,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
       probes: p.probe.probes,
       flipRate: round(p.probe.flipRate),
       referenceFlipRate: round(p.probe.referenceFlipRate),
+      reference: p.reference,
       log10P: log10P(p.probe.logP),
       implausible: p.implausible.why,
       restOfRow: p.implausible.restOfRow && {
@@ -254,7 +273,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
       suspected: p.suspected,
     })),
     leftOut: selection.leftOut.map((c) => ({ parts: describeParts(c), targetClass: label.classes[c.targetClass], sources: c.sources })),
-    thresholds: { minProbes: o.minProbes, minSupport: o.minSupport, minFlipRate: o.minFlipRate, minGap, alpha: o.alpha, suspectGap: o.suspectGap },
+    thresholds: { minProbes: o.minProbes, minSupport: o.minSupport, minFlipRate: o.minFlipRate, minGap: models.referenceKind === 'baseline' ? o.minGapWithBaseline : o.minGapWithoutBaseline, alpha: o.alpha, suspectGap: o.suspectGap },
     cases: cases.results,
   };
   if (selection.leftOut.length > 0) {
