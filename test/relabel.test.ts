@@ -77,3 +77,37 @@ test('corpus: the relabel evidence does not depend on the order of the baseline 
   assert.ok(inOrder.length > 0);
   assert.deepEqual(await evidence(reversed), inOrder);
 });
+
+// Rows moved from one class to another in a file of many classes that overlap: per class, the
+// letter given H holds many rows the baseline model doubts anyway (its natural confusions with
+// a dozen letters), so 63 moved rows were 3.5 orders of magnitude short of significance; counted
+// per class the model gives instead, the moved rows stand out (they are given B).
+test('corpus: 15% of one letter relabelled as another is found per class given, with the rows', async (t) => {
+  const dir = tempDir(t);
+  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), 'letter-recognition', 'relabel', 0.15, dir);
+  assert.ok(!('skip' in planted), 'the file takes the relabel');
+  const { attack, candidate, baseline } = planted;
+  const report = await runAudit({ candidate, baseline, label: 'lettr' });
+  const finding = report.findings.find((f) => f.rule === 'relabel-suspects');
+  assert.ok(finding, report.findings.map((f) => f.message).join('\n'));
+  assert.equal(finding.value, attack.targetClass);
+  assert.equal(finding.evidence.predictedClass, attack.sourceClass);
+  assert.notEqual(report.verdict, 'trusted');
+  assert.ok(precisionRecall(finding.rows, attack.poisoned).precision > 0.7, JSON.stringify(finding.evidence));
+});
+
+// Two classes that overlap (a model of the baseline is right 85% of the time): 30 of 345 rows
+// relabelled. Before, the excess was significant at 1e-3 but not at the family-wise 1e-3 over
+// two classes and two cuts; a review asks for less (alpha 1e-2), and clean halves stay quiet.
+test('corpus: 15% of one class relabelled in a small two-class file is a review with a baseline', async (t) => {
+  const dir = tempDir(t);
+  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), 'crx', 'relabel', 0.15, dir);
+  assert.ok(!('skip' in planted), 'the file takes the relabel');
+  const { attack, candidate, baseline } = planted;
+  const report = await runAudit({ candidate, baseline, label: 'A16' });
+  const finding = report.findings.find((f) => f.rule === 'relabel-suspects');
+  assert.ok(finding, report.findings.map((f) => f.message).join('\n'));
+  assert.equal(finding.value, attack.targetClass);
+  assert.notEqual(report.verdict, 'trusted');
+  assert.ok(precisionRecall(finding.rows, attack.poisoned).precision > 0.5, JSON.stringify(finding.evidence));
+});
