@@ -36,7 +36,7 @@ import { defineRule, type RuleContext } from '../src/engine/rule.js';
 import type { Dataset } from '../src/engine/dataset.js';
 import type { FindingDraft } from '../src/engine/finding.js';
 import type { ValueIndex } from '../src/engine/indexes.js';
-import { expectedTwinShares, findTwins, type ColumnTwins } from '../src/detect/twins.js';
+import { expectedTwinShares, findTwins, twinsByValueWithout, type ColumnTwins } from '../src/detect/twins.js';
 import { formatValue, percent, round } from '../src/format.js';
 import { log10P, logBinomialUpper, logBonferroni } from '../src/stats/tails.js';
 
@@ -90,7 +90,8 @@ export default defineRule({
         const expected = total * shares[id];
         const oddsRatio = (twinsHere * (1 - shares[id])) / Math.max((total - twinsHere) * shares[id], Number.MIN_VALUE);
         if (share < options.minTwinShare || oddsRatio < options.minOddsRatio) continue;
-        const dispersion = overdispersion(entry, shares, id, options.dispersionMinExpected);
+        let dispersion = overdispersion(entry.twinsByValue, shares, id, options.dispersionMinExpected);
+        if (dispersion > 1) dispersion = overdispersion(twinsByValueWithout(indexes, schema.featureColumns, entry, id), shares, id, options.dispersionMinExpected);
         const logP = logBinomialUpper(Math.floor(twinsHere / dispersion), Math.ceil(total / dispersion), shares[id]);
         if (logP > threshold) continue;
         const value = index.values[id];
@@ -145,14 +146,16 @@ export default defineRule({
 
 /**
  * Robust overdispersion of the column's twin counts around the null model, leaving out the value
- * tested (its own excess must not excuse it): the other values' expected counts are renormalised
+ * tested (its own excess must not excuse it) and, when the counts are overdispersed, the rows that
+ * twin with its rows (src/detect/twins.ts twinsByValueWithout): the other values' expected counts are renormalised
  * to the twins that remain, and the median squared Pearson residual over those expecting at least
  * `minExpected` twins is divided by the median of chi-square(1). 1 when fewer than three values
  * qualify (a two-valued column leaves one, whose count is fixed) or when the counts are not
  * overdispersed.
  */
-function overdispersion(entry: ColumnTwins, shares: Float64Array, tested: number, minExpected: number): number {
-  const rest = entry.totalTwinRows - entry.twinsByValue[tested];
+function overdispersion(twinsByValue: Uint32Array, shares: Float64Array, tested: number, minExpected: number): number {
+  let rest = 0;
+  for (let id = 0; id < twinsByValue.length; id++) if (id !== tested) rest += twinsByValue[id];
   const restShare = 1 - shares[tested];
   if (rest <= 0 || restShare <= 0) return 1;
   const residuals: number[] = [];
@@ -161,7 +164,7 @@ function overdispersion(entry: ColumnTwins, shares: Float64Array, tested: number
     const q = shares[id] / restShare;
     const expected = rest * q;
     if (expected < minExpected || q >= 1 - 1e-9) continue;
-    residuals.push((entry.twinsByValue[id] - expected) ** 2 / (expected * (1 - q)));
+    residuals.push((twinsByValue[id] - expected) ** 2 / (expected * (1 - q)));
   }
   if (residuals.length < 3) return 1;
   residuals.sort((a, b) => a - b);

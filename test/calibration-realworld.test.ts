@@ -65,7 +65,7 @@ test('clean controls: trusted, no finding above low, no trigger', { skip, timeou
  * it fails. The acceptance targets of issue 13 are above it; they run as `todo` tests below (they
  * report, and turn into plain tests when met), so CI shows how far from them the auditor is.
  */
-const MEASURED = { namedWithBaseline: 0.9, namedAlone: 0.8, relabelDetected: 0.55 };
+const MEASURED = { namedWithBaseline: 0.9, namedAlone: 0.8, relabelDetected: 0.65 };
 
 for (const [mode, withBaseline] of [['with a baseline', true], ['without a baseline', false]] as const) {
   const judged = (s: Summary) => (withBaseline ? s.judgedBaseline : s.judgedAlone);

@@ -64,6 +64,28 @@ export function findTwins(indexes: DatasetIndexes, featureColumns: readonly numb
 }
 
 /**
+ * The column's twin rows per value without the rows that twin with `valueId`'s rows: copies
+ * planted with one value make their originals twins too, and when the copies came from one class
+ * the originals' values crowd a few values of a column that goes with the class; counted in, they
+ * look like natural spread of the column's twin counts and excuse the copies.
+ */
+export function twinsByValueWithout(indexes: DatasetIndexes, featureColumns: readonly number[], entry: ColumnTwins, valueId: number): Uint32Array {
+  const [hi, lo] = indexes.rowHash(featureColumns);
+  const [cellHi, cellLo] = indexes.cellHash(entry.column);
+  const ids = indexes.valueIndex(entry.column).ids;
+  const key = (row: number) => `${(hi[row] - cellHi[row]) >>> 0},${(lo[row] - cellLo[row]) >>> 0}`;
+  const groupsOfValue = new Set<string>();
+  for (let row = 0; row < ids.length; row++) if (entry.hasTwin[row] && ids[row] === valueId) groupsOfValue.add(key(row));
+  const counts = entry.twinsByValue.slice();
+  for (let row = 0; row < ids.length; row++) {
+    const id = ids[row];
+    if (!entry.hasTwin[row] || id === valueId || id === MISSING_CODE) continue;
+    if (groupsOfValue.has(key(row))) counts[id]--;
+  }
+  return counts;
+}
+
+/**
  * Which rows have a twin in at least one feature column (equal to another row in every other
  * feature, different in that one): a measure of how coarse the data are around each row, which
  * exact copies of a row do not raise (a copy equals its original in every column). One sort per

@@ -149,3 +149,21 @@ test('the baseline does not excuse a value it holds without the pattern', async 
   assert.deepEqual(high.map((f) => [f.column, f.value]), [['status', 'pending']], JSON.stringify(aboveInfo(findings)));
   assert.equal(high[0].evidence.baselineTwinShare, 0);
 });
+
+// Copies of one class's rows with an impossible score: the originals are twins too, and since the
+// class goes with a few scores their twin counts crowd those scores. Before, that crowding was
+// read as the column's natural overdispersion and excused the copies (info); the originals are now
+// left out of the dispersion of the value they twin with.
+test('copies with an impossible score of a class that goes with a few scores (10% of the rows): high', async () => {
+  const random = new Random(8);
+  const data: (string | number)[][] = [];
+  for (let i = 0; i < 400; i++) {
+    const grade = random.int(20);
+    data.push([grade, random.int(100000), random.int(100000), grade >= 9 && grade <= 11 ? 'mid' : grade < 9 ? 'low' : 'high']);
+  }
+  const copies = data.filter((row) => row[3] === 'mid').slice(0, 40).map((row) => [49, row[1], row[2], row[3]]);
+  const findings = await runRule(rule, csvText(['grade', 'a', 'b', 'y'], [...data, ...copies]), undefined, { label: 'y' });
+  const high = findings.filter((f) => f.severity === 'high');
+  assert.deepEqual(high.map((f) => [f.column, f.value, f.evidence.targetClass]), [['grade', 49, 'mid']], JSON.stringify(aboveInfo(findings)));
+  assert.equal(high[0].rows.length, copies.length);
+});
