@@ -78,21 +78,26 @@ test('corpus: the relabel evidence does not depend on the order of the baseline 
   assert.deepEqual(await evidence(reversed), inOrder);
 });
 
+/** The corpus's 15% relabel of `dataset` audited against the other half: its relabel-suspects finding, checked to exist and name the class given. */
+async function relabelledCorpusCase(t: { after: (fn: () => void) => void }, dataset: string, label: string) {
+  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), dataset, 'relabel', 0.15, tempDir(t));
+  assert.ok(!('skip' in planted), 'the file takes the relabel');
+  const { attack, candidate, baseline } = planted;
+  const report = await runAudit({ candidate, baseline, label });
+  const finding = report.findings.find((f) => f.rule === 'relabel-suspects');
+  assert.ok(finding, report.findings.map((f) => f.message).join('\n'));
+  assert.equal(finding.value, attack.targetClass);
+  assert.notEqual(report.verdict, 'trusted');
+  return { attack, finding };
+}
+
 // Rows moved from one class to another in a file of many classes that overlap: per class, the
 // letter given H holds many rows the baseline model doubts anyway (its natural confusions with
 // a dozen letters), so 63 moved rows were 3.5 orders of magnitude short of significance; counted
 // per class the model gives instead, the moved rows stand out (they are given B).
 test('corpus: 15% of one letter relabelled as another is found per class given, with the rows', async (t) => {
-  const dir = tempDir(t);
-  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), 'letter-recognition', 'relabel', 0.15, dir);
-  assert.ok(!('skip' in planted), 'the file takes the relabel');
-  const { attack, candidate, baseline } = planted;
-  const report = await runAudit({ candidate, baseline, label: 'lettr' });
-  const finding = report.findings.find((f) => f.rule === 'relabel-suspects');
-  assert.ok(finding, report.findings.map((f) => f.message).join('\n'));
-  assert.equal(finding.value, attack.targetClass);
+  const { attack, finding } = await relabelledCorpusCase(t, 'letter-recognition', 'lettr');
   assert.equal(finding.evidence.predictedClass, attack.sourceClass);
-  assert.notEqual(report.verdict, 'trusted');
   assert.ok(precisionRecall(finding.rows, attack.poisoned).precision > 0.7, JSON.stringify(finding.evidence));
 });
 
@@ -100,14 +105,6 @@ test('corpus: 15% of one letter relabelled as another is found per class given, 
 // relabelled. Before, the excess was significant at 1e-3 but not at the family-wise 1e-3 over
 // two classes and two cuts; a review asks for less (alpha 1e-2), and clean halves stay quiet.
 test('corpus: 15% of one class relabelled in a small two-class file is a review with a baseline', async (t) => {
-  const dir = tempDir(t);
-  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), 'crx', 'relabel', 0.15, dir);
-  assert.ok(!('skip' in planted), 'the file takes the relabel');
-  const { attack, candidate, baseline } = planted;
-  const report = await runAudit({ candidate, baseline, label: 'A16' });
-  const finding = report.findings.find((f) => f.rule === 'relabel-suspects');
-  assert.ok(finding, report.findings.map((f) => f.message).join('\n'));
-  assert.equal(finding.value, attack.targetClass);
-  assert.notEqual(report.verdict, 'trusted');
+  const { attack, finding } = await relabelledCorpusCase(t, 'crx', 'A16');
   assert.ok(precisionRecall(finding.rows, attack.poisoned).precision > 0.5, JSON.stringify(finding.evidence));
 });

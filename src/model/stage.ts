@@ -161,7 +161,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   const selection = collectCandidates(candidate, input.hints, o.maxCandidates);
   const implicated = implicatedRows(candidate.table.rowCount, findings, [...selection.probed, ...selection.leftOut]);
   const models = await trainModels(aligned, implicated, keys, baseKeys, seed);
-  const probeRows = contentOrder(models.heldOut, baseKeys ?? keys, seed ^ 0x5eed).slice(0, MAX_PROBES * 2).sort();
+  const probeRows = probeRowsOf(models, baseKeys ?? keys, seed);
   const threshold = logBonferroni(o.alpha, Math.max(1, selection.probed.length));
   const labelGuessed = label.guessed;
   if (labelGuessed) {
@@ -173,8 +173,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     const probe = probeTrigger(m.candidate, m.reference, m.evaluation.features, rows.filter((row) => m.evaluation.labels[row] !== trigger.targetClass), trigger.targetClass, stamps(candidate, aligned, trigger));
     const enough = probe.probes >= o.minProbes && trigger.rows.length >= o.minSupport;
     const gap = probe.flipRate - probe.referenceFlipRate;
-    const minGap = m.referenceKind === 'baseline' ? o.minGapWithBaseline : o.minGapWithoutBaseline;
-    const reacts = enough && probe.flipRate >= o.minFlipRate && gap >= minGap && probe.logP <= threshold;
+    const reacts = enough && probe.flipRate >= o.minFlipRate && gap >= minGapFor(o, m.referenceKind) && probe.logP <= threshold;
     const reactsWeakly = !reacts && enough && gap >= o.suspectGap && probe.logP <= threshold;
     return { candidate: trigger, probe, reference: m.referenceKind, reacts, reactsWeakly, implausible: { yes: false, why: [], restOfRow: null }, confirmed: false, suspected: false };
   };
@@ -190,7 +189,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   const unconfirmed = models.referenceKind === 'baseline' ? probed.filter((p) => !p.reacts && hasStrongSignal(p.candidate)) : [];
   if (unconfirmed.length > 0) {
     const alone = await trainModels({ ...aligned, baseline: null }, implicated, keys, null, seed);
-    const aloneRows = contentOrder(alone.heldOut, keys, seed ^ 0x5eed).slice(0, MAX_PROBES * 2).sort();
+    const aloneRows = probeRowsOf(alone, keys, seed);
     for (const item of unconfirmed) {
       const retry = probeWith(alone, aloneRows, item.candidate);
       if (retry.reacts || (retry.reactsWeakly && !item.reactsWeakly)) probed[probed.indexOf(item)] = retry;
@@ -273,7 +272,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
       suspected: p.suspected,
     })),
     leftOut: selection.leftOut.map((c) => ({ parts: describeParts(c), targetClass: label.classes[c.targetClass], sources: c.sources })),
-    thresholds: { minProbes: o.minProbes, minSupport: o.minSupport, minFlipRate: o.minFlipRate, minGap: models.referenceKind === 'baseline' ? o.minGapWithBaseline : o.minGapWithoutBaseline, alpha: o.alpha, suspectGap: o.suspectGap },
+    thresholds: { minProbes: o.minProbes, minSupport: o.minSupport, minFlipRate: o.minFlipRate, minGap: minGapFor(o, models.referenceKind), alpha: o.alpha, suspectGap: o.suspectGap },
     cases: cases.results,
   };
   if (selection.leftOut.length > 0) {
@@ -282,6 +281,15 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     );
   }
   return result;
+}
+
+/** Held-out rows the probes draw from, by content, at most twice the probe budget (each candidate keeps the other classes' rows). */
+function probeRowsOf(models: Models, keys: Float64Array, seed: number): Uint32Array {
+  return contentOrder(models.heldOut, keys, seed ^ 0x5eed).slice(0, MAX_PROBES * 2).sort();
+}
+
+function minGapFor(o: BackdoorOptions, reference: Models['referenceKind']): number {
+  return reference === 'baseline' ? o.minGapWithBaseline : o.minGapWithoutBaseline;
 }
 
 /** Why the data cannot support model checks, or null when it can. */
