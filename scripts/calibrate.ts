@@ -6,13 +6,15 @@
  * test/calibration-realworld.test.ts.
  *
  * Usage: npm run calibrate -- [--only DATASET[,DATASET]] [--quick] [--json FILE] [--jobs N]
- *        [--data DIR] [--docs FILE | --no-docs]
+ *        [--data DIR] [--docs FILE | --no-docs] [--clean-seeds N[,N]]
  *   --only   datasets by file name, with or without extension (repeatable or comma-separated)
  *   --quick  the CI subset (clean whole + one half alone and against the other half; one
  *            trigger attack per dataset and the 15% relabel)
  *   --json   write every audit record, the skips and the summary as JSON
  *   --jobs   child processes running audits (default: available cores)
  *   --docs   where to write the markdown report (default docs/calibration.md, full runs only)
+ *   --clean-seeds  only the clean controls, on the random halves of these split seeds instead of
+ *            the default ones: the false-alarm rate on splits nothing was tuned on
  *   --write DATASET:KIND:RATE --out DIR
  *            write one attack case (candidate = poisoned half A, baseline = half B) and stop,
  *            e.g. --write car:rare-category:0.1 --out /tmp/case
@@ -56,6 +58,7 @@ const { values } = parseArgs({
     'no-docs': { type: 'boolean', default: false },
     write: { type: 'string' },
     out: { type: 'string' },
+    'clean-seeds': { type: 'string' },
   },
   strict: true,
 });
@@ -89,7 +92,12 @@ if (values.write !== undefined) {
 }
 const entries = readManifest(dir);
 const only = (values.only ?? []).flatMap((v) => v.split(',')).filter(Boolean);
-const tasks = planTasks(entries, { quick: values.quick, only });
+const cleanSeeds = values['clean-seeds']?.split(',').map(Number);
+if (cleanSeeds && (cleanSeeds.length === 0 || cleanSeeds.some((seed) => !Number.isInteger(seed)))) {
+  console.error(`--clean-seeds wants integers separated by commas, got ${values['clean-seeds']}`);
+  process.exit(2);
+}
+const tasks = planTasks(entries, { quick: values.quick, only, cleanSeeds });
 if (tasks.length === 0) {
   console.error(`no dataset matches ${only.join(', ')}; the manifest lists: ${entries.map((e) => e.file).join(', ')}`);
   process.exit(2);
@@ -125,7 +133,7 @@ if (values.json) {
   writeFileSync(values.json, JSON.stringify({ generatedAt: new Date().toISOString(), seconds, jobs, quick: values.quick, summary, records, skipped, tasks: sorted.map((r) => ({ ...r.task, ms: r.ms, error: r.error })) }, null, 1));
   console.error(`wrote ${values.json}`);
 }
-const full = !values.quick && only.length === 0;
+const full = !values.quick && only.length === 0 && !cleanSeeds;
 const docs = values['no-docs'] ? null : (values.docs ?? (full ? path.join(ROOT, 'docs/calibration.md') : null));
 if (docs) {
   mkdirSync(path.dirname(docs), { recursive: true });

@@ -124,6 +124,8 @@ export interface Task {
   dataset: string;
   group: TaskGroup;
   quick: boolean;
+  /** Clean controls on the halves of these split seeds instead of HALF_SEEDS (a wider null). */
+  halfSeeds?: readonly number[];
 }
 
 export interface BriefFinding {
@@ -203,10 +205,11 @@ export interface TaskResult {
 }
 
 /** Tasks for the chosen datasets, heaviest first (for the pool). */
-export function planTasks(entries: readonly ManifestEntry[], options: { quick?: boolean; only?: readonly string[] } = {}): Task[] {
+export function planTasks(entries: readonly ManifestEntry[], options: { quick?: boolean; only?: readonly string[]; cleanSeeds?: readonly number[] } = {}): Task[] {
   const chosen = entries.filter((e) => !options.only?.length || options.only.some((name) => e.file === name || e.file.replace(/\.[^.]+$/, '') === name));
   const weight = (e: ManifestEntry): number => e.rows * Math.sqrt(e.columns);
   const sorted = chosen.slice().sort((a, b) => weight(b) - weight(a));
+  if (options.cleanSeeds) return sorted.map((e) => ({ dataset: e.file, group: 'clean', quick: false, halfSeeds: options.cleanSeeds }));
   const groups: TaskGroup[] = options.quick ? ['clean', 'quick-attacks'] : ['clean', ...ATTACK_KINDS];
   return sorted.flatMap((e) => groups.map((group) => ({ dataset: e.file, group, quick: options.quick === true })));
 }
@@ -221,7 +224,7 @@ export async function runTask(dir: string, task: Task): Promise<TaskResult> {
   try {
     if (!entry) throw new Error(`no dataset ${task.dataset} in the manifest`);
     const ctx = new Context(dir, entry, work);
-    if (task.group === 'clean') await cleanControls(ctx, task.quick ? HALF_SEEDS.slice(0, 1) : HALF_SEEDS, result);
+    if (task.group === 'clean') await cleanControls(ctx, task.halfSeeds ?? (task.quick ? HALF_SEEDS.slice(0, 1) : HALF_SEEDS), result);
     else if (task.group === 'quick-attacks') await quickAttacks(ctx, index, result);
     else await attackSeries(ctx, task.group, ATTACK_RATES[task.group], { alone: true, baseline: true }, result);
   } catch (error) {
@@ -617,7 +620,7 @@ export interface Summary {
   relabel: Ratio;
   relabelRecords: AuditRecord[];
   weaker: Weaker[];
-  /** Milder with the baseline, but the alone verdict did not rest on the attack (information). */
+  /** Milder with the baseline but the alone verdict did not rest on the attack, or a trigger lost on a backdoor that does not work (information). */
   explainedByBaseline: Weaker[];
   errors: { dataset: string; mode: string; kind: string; error: string }[];
   acceptance: Acceptance[];
@@ -649,7 +652,10 @@ export function summarise(results: readonly TaskResult[]): Summary {
     // away a finding about other rows and columns (natural structure) is doing its job.
     if (VERDICT_RANK[b.verdict] < VERDICT_RANK[a.verdict] && a.attackEvidence) reasons.push(`verdict ${a.verdict} -> ${b.verdict}`);
     else if (VERDICT_RANK[b.verdict] < VERDICT_RANK[a.verdict]) explained.push({ dataset: a.dataset, kind: a.kind as AttackKind, rate: a.rate!, alone: a.verdict, withBaseline: b.verdict, reason: `verdict ${a.verdict} -> ${b.verdict}: the alone audit's findings above low are about other rows and columns` });
-    if (a.triggerFound && !b.triggerFound) reasons.push('trigger found alone, lost with the baseline');
+    // A trigger lost counts when the backdoor works, as for recall: a "trigger" of an attack that
+    // does not move a forest's predictions is not one the baseline audit should have confirmed.
+    if (a.triggerFound && !b.triggerFound && a.works !== false) reasons.push('trigger found alone, lost with the baseline');
+    else if (a.triggerFound && !b.triggerFound) explained.push({ dataset: a.dataset, kind: a.kind as AttackKind, rate: a.rate!, alone: a.verdict, withBaseline: b.verdict, reason: `trigger found alone, not with the baseline, on a backdoor that does not work (verdict ${a.verdict} -> ${b.verdict})` });
     if (reasons.length) weaker.push({ dataset: a.dataset, kind: a.kind as AttackKind, rate: a.rate!, alone: a.verdict, withBaseline: b.verdict, reason: reasons.join('; ') });
   }
   const precision = pool(attacks);
@@ -798,7 +804,7 @@ export function formatSummary(s: Summary): string {
     for (const w of s.weaker) lines.push(`  ${w.dataset} ${w.kind} ${pct(w.rate)}: ${w.reason}`);
   }
   if (s.explainedByBaseline.length) {
-    lines.push(`Milder with the baseline, the alone verdict resting on other rows (natural structure the baseline explains; not counted) (${s.explainedByBaseline.length}):`);
+    lines.push(`Not counted as weaker (${s.explainedByBaseline.length}): milder with the baseline where the alone verdict rested on other rows (natural structure the baseline explains), or a trigger lost on a backdoor that does not work:`);
     for (const w of s.explainedByBaseline) lines.push(`  ${w.dataset} ${w.kind} ${pct(w.rate)}: ${w.reason}`);
   }
   if (s.errors.length) {
