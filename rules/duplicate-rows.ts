@@ -14,7 +14,8 @@
  *   `twinPriorRows` rows). Medium when, for one class, its duplicates close at least `skewGap` of
  *   the gap from that share to all of them, their excess over the expected count is at least
  *   `minExcessShare` of the rows, and the binomial tail of its count is below `alpha` (Bonferroni
- *   over the classes): a copying attack duplicates one class.
+ *   over the classes; on the effective count, since the records of one group share a label):
+ *   a copying attack duplicates one class.
  * - With a baseline, the baseline's duplicate share, scaled up by the size ratio when the
  *   candidate is larger (chance collisions grow with the rows). Medium when the candidate's share
  *   is at least `mediumShare`, at least `baselineRatio` times that, and significantly above it
@@ -44,7 +45,7 @@ export default defineRule({
   docs:
     'Records that repeat exactly in every feature and the label, and identifier values that occur more than once. ' +
     'Duplicates are low (hygiene: coarse or steady measurements repeat) unless they exceed what the data explain: without a baseline, medium when one class holds far more of them ' +
-    "than its size and its rows' near-duplicates predict (closing skewGap of the gap to all of them, an excess of at least minExcessShare of the rows, significant at alpha); " +
+    "than its size and its rows' near-duplicates predict (closing skewGap of the gap to all of them, an excess of at least minExcessShare of the rows, significant at alpha on the effective count, the records of one group sharing a label); " +
     'with a baseline, medium when their share is at least mediumShare, baselineRatio times the baseline share (scaled to the candidate size) and significantly above it. ' +
     'A repeated identifier is medium. Fix: deduplicate; if the copies are of one class, find out who added them; for identifiers, find which record is the real one.',
   defaults: DEFAULTS,
@@ -56,7 +57,7 @@ export default defineRule({
     if (later && later.length > 0) {
       const groups = later.groups;
       const share = later.length / table.rowCount;
-      const verdict = context.baseline ? againstBaseline(context, later.length) : classExcess(context, later.rows);
+      const verdict = context.baseline ? againstBaseline(context, later.length) : classExcess(context, later.groups);
       findings.push({
         severity: verdict.suspicious ? 'medium' : 'low',
         message: `${later.length} records (${percent(share)}) repeat an earlier record exactly in ${groups.length} groups (identifier columns ignored); ${verdict.text}.`,
@@ -120,21 +121,33 @@ function duplicateRows(dataset: Dataset): { rows: number[]; groups: number[][]; 
  * class sizes are tried first; only a class that stands out against them is tried against its
  * near-duplicates too (the coarser a class's records, the more of them repeat by nature).
  */
-function classExcess(context: RuleContext<Options>, later: number[]): Verdict {
+function classExcess(context: RuleContext<Options>, groups: readonly number[][]): Verdict {
   const { candidate, options } = context;
   const label = candidate.schema.label;
   const natural = 'exact repeats are common in coarse or steady measurements';
   if (!label) return { suspicious: false, text: natural, evidence: { baselineShare: null } };
   const classCount = label.classes.length;
   const duplicates = new Array<number>(classCount).fill(0);
-  for (const row of later) if (label.y[row] >= 0) duplicates[label.y[row]]++;
+  // A group's records share one label, so the later occurrences are not independent draws of a
+  // class: a natural heap of 15 identical records is one piece of evidence, not 14. The test runs
+  // on the effective count (Kish's design effect over the group sizes); a copying attack, whose
+  // copies mostly make groups of two, keeps its full count.
+  let sumSquares = 0;
+  for (const group of groups) {
+    const y = label.y[group[0]];
+    const later = group.length - 1;
+    if (y < 0) continue;
+    duplicates[y] += later;
+    sumSquares += later * later;
+  }
   const total = duplicates.reduce((a, b) => a + b, 0);
+  const effective = sumSquares > 0 ? (total * total) / sumSquares : 0;
   const labelled = label.classCounts.reduce((a, b) => a + b, 0);
   const threshold = logBonferroni(options.alpha, classCount);
   const rowCount = candidate.table.rowCount;
   const test = (k: number, expectedShare: number) => {
     const expected = total * expectedShare;
-    const logP = logBinomialUpper(duplicates[k], total, expectedShare);
+    const logP = logBinomialUpper(Math.round((duplicates[k] * effective) / total), Math.round(effective), expectedShare);
     const strong =
       duplicates[k] >= expectedShare * total + options.skewGap * (1 - expectedShare) * total &&
       duplicates[k] - expected >= options.minExcessShare * rowCount &&
@@ -161,6 +174,7 @@ function classExcess(context: RuleContext<Options>, later: number[]): Verdict {
     classDuplicates: duplicates[best.k],
     expectedClassDuplicates: round(best.expected),
     excessRows: round(duplicates[best.k] - best.expected),
+    effectiveRecords: round(effective),
     log10P: log10P(best.logP),
     baselineShare: null,
   };

@@ -80,3 +80,32 @@ test('a candidate three times the size of its baseline: chance collisions grow w
   assert.ok(duplicates);
   assert.equal(duplicates.severity, 'low', duplicates.message);
 });
+
+// Issue 13: the records of one duplicate group share a label, so a natural heap is one piece of
+// evidence about the classes, not one per repeat. Same class, same number of repeats: heaps of a
+// few coarse records stay low, copies of many distinct records are medium.
+test('without a baseline: a few records repeated many times in one class (natural heaps) stay low; as many copies of distinct records are medium', async () => {
+  const ofClass1 = rows.filter((row) => row[3] === 1);
+  const heaps = ofClass1.slice(0, 3).flatMap((row) => Array.from({ length: 10 }, (_, i) => [2000 + 10 * Number(row[0]) + i, row[1], row[2], row[3]]));
+  const copies = ofClass1.slice(0, 30).map((row) => [2000 + Number(row[0]), row[1], row[2], row[3]]);
+  const severity = async (extra: (string | number)[][]) => (await runRule(rule, csvText(['id', 'a', 'b', 'label'], [...rows, ...extra]))).find((f) => f.column === null);
+  const heaped = await severity(heaps);
+  const copied = await severity(copies);
+  assert.equal(heaped?.evidence.classDuplicates, copied?.evidence.classDuplicates, 'both put 30 repeats in class 1');
+  assert.equal(heaped?.severity, 'low', heaped?.message);
+  assert.equal(copied?.severity, 'medium', copied?.message);
+});
+
+test('a random half of the real transfusion data (coarse counts, heaps of up to 15 identical non-donors) is low for every split', async () => {
+  const { DEFAULT_DATA_DIR, readDataset, readManifest, splitHalves } = await import('../../scripts/lib/calibration.js');
+  const { writeCsvText } = await import('../../scripts/lib/calibration-csv.js');
+  const { parseCsvChunks } = await import('../../src/load/load-table.js');
+  const entry = readManifest(DEFAULT_DATA_DIR).find((e) => e.file === 'transfusion.csv')!;
+  const csv = readDataset(DEFAULT_DATA_DIR, entry);
+  for (const seed of [1, 101, 104]) {
+    const table = await parseCsvChunks([Buffer.from(writeCsvText(splitHalves(csv, seed)[0]))], { path: 'half.csv' });
+    const schema = inferSchema(table, { label: entry.label, labelSource: 'option' });
+    const duplicates = runRuleOn(rule, { table, schema, indexes: new DatasetIndexes(table, schema) }, null).findings.find((f) => f.column === null);
+    assert.equal(duplicates?.severity, 'low', `split ${seed}: ${duplicates?.message}`);
+  }
+});
