@@ -13,7 +13,9 @@
  *   cumulative distributions). Wasserstein distance over the baseline IQR and PSI on baseline
  *   deciles (plus below-minimum / above-maximum bins) are reported alongside.
  * - text, and numeric codes: chi-square on the value counts; the effect size is the
- *   Jensen-Shannon distance (base 2). PSI alongside.
+ *   Jensen-Shannon distance (base 2). PSI alongside. Values too rare for the chi-square are
+ *   pooled, chosen by their count in both files together: between two halves of a column of many
+ *   rare codes, each half has codes the other lacks, about as many on each side.
  * A finding needs BOTH a p-value under `alpha` (1e-3) Bonferroni-corrected over the columns
  * compared AND an effect of at least `moderateEffect` (0.1): on large files every tiny difference
  * is significant, and a KS D or JS distance of 0.1 means about a tenth of the rows moved. Random
@@ -47,7 +49,7 @@ export default defineRule({
   id: 'drift',
   title: 'Feature distributions that moved from the baseline',
   severities: 'medium (large effect) or low',
-  docs: 'Per column, Kolmogorov-Smirnov (numbers) or chi-square (values and codes) against the baseline; reported only when significant after Bonferroni AND the effect (KS D or Jensen-Shannon distance) is at least 0.1; medium from 0.2.',
+  docs: 'Per column, Kolmogorov-Smirnov (numbers) or chi-square (values and codes; values too rare for the test pooled by their count in both files) against the baseline; reported only when significant after Bonferroni AND the effect (KS D or Jensen-Shannon distance) is at least 0.1; medium from 0.2.',
   defaults: {
     ...DEFAULT_COMPARISON_OPTIONS,
     alpha: 1e-3,

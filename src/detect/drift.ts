@@ -69,11 +69,11 @@ export type CellKind = 'value' | 'range' | 'below' | 'above' | 'unseen' | 'other
 
 export interface DriftCell {
   readonly kind: CellKind;
-  /** The value of a 'value' cell, the most frequent new value of an 'unseen' cell, else null. */
+  /** The value of a 'value' or 'unseen' cell (a value only the candidate has), else null. */
   readonly value: number | string | null;
   /** Observed bounds (both files) of a numeric range cell; null otherwise. */
   readonly range: [number, number] | null;
-  /** 'unseen' cells: the most frequent values the baseline never had. */
+  /** 'unseen' cells: the value, as a list (the evidence's shape since values were pooled). */
   readonly examples: readonly (number | string)[];
   readonly baselineCount: number;
   readonly candidateCount: number;
@@ -142,23 +142,8 @@ function compareValues(baseline: ColumnSample, candidate: ColumnSample, options:
   const baselineCounts = countIds(baselineIndex.ids, baselineIndex.values.length, baseline.rows);
   const candidateCounts = countIds(candidateIndex.ids, candidateIndex.values.length, candidate.rows);
   const { matchedId, candidateCountOfBaselineId } = matchToBaseline(baselineIndex.values, candidateIndex.values, candidateCounts);
-  const unseen = unseenCell(candidateIndex.values, candidateCounts, matchedId);
-  // A fresh sample of the same data meets new values at about the rate the baseline met values it
-  // holds once (Good-Turing): pooled with the new ones, a column of many rare codes does not look
-  // like drift between two halves, while a planted new value still swells the cell.
-  const seenOnce = (id: number): boolean => unseen !== null && baselineCounts[id] === 1;
-  const { cells, cellOfBaselineId } = baselineValueCells(baselineIndex.values, baselineCounts, candidateCountOfBaselineId, options.maxCategories, seenOnce);
-  if (unseen) {
-    for (let id = 0; id < baselineCounts.length; id++) {
-      if (!seenOnce(id)) continue;
-      unseen.baselineCount += baselineCounts[id];
-      unseen.candidateCount += candidateCountOfBaselineId[id];
-      cellOfBaselineId[id] = cells.length;
-    }
-    cells.push(unseen);
-  }
-  const unseenCellIndex = unseen ? cells.length - 1 : -1;
-  const cellOfCandidateId = Int32Array.from(matchedId, (id) => (id >= 0 ? cellOfBaselineId[id] : unseenCellIndex));
+  const { cells, cellOfBaselineId, cellOfNewId } = valueCells(baselineIndex.values, baselineCounts, candidateIndex.values, candidateCounts, matchedId, candidateCountOfBaselineId, options.maxCategories);
+  const cellOfCandidateId = Int32Array.from(matchedId, (id, candidateId) => (id >= 0 ? cellOfBaselineId[id] : cellOfNewId[candidateId]));
 
   const baselineCellCounts = cells.map((cell) => cell.baselineCount);
   const candidateCellCounts = cells.map((cell) => cell.candidateCount);
@@ -199,33 +184,59 @@ function matchToBaseline(
   return { matchedId, candidateCountOfBaselineId };
 }
 
-/** One cell per baseline value seen in either sample, the `maxCategories` most frequent kept apart (in value order), the rest pooled. */
-function baselineValueCells(
-  values: Float64Array | readonly string[],
+/**
+ * One cell per value seen in either sample (a value only the candidate has is an 'unseen' cell),
+ * the `maxCategories` most frequent kept apart, the rest pooled as "rarer values". The cells are
+ * chosen by a value's count in both samples together, never by which sample holds it: between two
+ * random halves of a column of many rare codes, the values only one half has are about as many on
+ * each side, and a cell chosen for holding the candidate's new values would be all candidate by
+ * construction. Values too rare for the chi-square (an expected count under 5 on the smaller side)
+ * are pooled here, so that every statistic (chi-square, Jensen-Shannon, PSI) sees the same cells;
+ * a planted new value with enough rows still stands alone.
+ */
+function valueCells(
+  baselineValues: Float64Array | readonly string[],
   baselineCounts: Float64Array,
+  candidateValues: Float64Array | readonly string[],
   candidateCounts: Float64Array,
+  matchedId: Int32Array,
+  candidateCountOfBaselineId: Float64Array,
   maxCategories: number,
-  pooledElsewhere: (id: number) => boolean,
-): { cells: MutableCell[]; cellOfBaselineId: Int32Array } {
-  const total = (id: number): number => baselineCounts[id] + candidateCounts[id];
-  const used: number[] = [];
-  for (let id = 0; id < values.length; id++) if (total(id) > 0 && !pooledElsewhere(id)) used.push(id);
-  used.sort((a, b) => total(b) - total(a) || a - b);
-  const own = used.slice(0, maxCategories).sort((a, b) => a - b);
-  const pooled = used.slice(maxCategories);
-  const cells = own.map((id) => valueCell(values[id], baselineCounts[id], candidateCounts[id]));
-  const cellOfBaselineId = new Int32Array(values.length).fill(-1);
-  own.forEach((id, cell) => (cellOfBaselineId[id] = cell));
+): { cells: MutableCell[]; cellOfBaselineId: Int32Array; cellOfNewId: Int32Array } {
+  const baselineRows = sum(baselineCounts);
+  const candidateRows = sum(candidateCounts);
+  const smaller = Math.min(baselineRows, candidateRows) / Math.max(1, baselineRows + candidateRows);
+  // Entries: baseline ids as is, candidate-only ids after them.
+  const entries: { id: number; isNew: boolean; total: number }[] = [];
+  for (let id = 0; id < baselineValues.length; id++) {
+    const total = baselineCounts[id] + candidateCountOfBaselineId[id];
+    if (total > 0) entries.push({ id, isNew: false, total });
+  }
+  for (let id = 0; id < candidateValues.length; id++) if (matchedId[id] < 0 && candidateCounts[id] > 0) entries.push({ id, isNew: true, total: candidateCounts[id] });
+  const valueOf = (e: (typeof entries)[number]) => (e.isNew ? candidateValues[e.id] : baselineValues[e.id]);
+  const apart = entries.filter((e) => e.total * smaller >= 5).sort((a, b) => b.total - a.total || Number(a.isNew) - Number(b.isNew) || a.id - b.id);
+  const own = new Set(apart.slice(0, maxCategories));
+  const cells: MutableCell[] = [];
+  const cellOfBaselineId = new Int32Array(baselineValues.length).fill(-1);
+  const cellOfNewId = new Int32Array(candidateValues.length).fill(-1);
+  const assign = (e: (typeof entries)[number], cell: number) => ((e.isNew ? cellOfNewId : cellOfBaselineId)[e.id] = cell);
+  // Baseline values in value order, then the new ones, most frequent first.
+  for (const e of entries) {
+    if (!own.has(e)) continue;
+    assign(e, cells.length);
+    cells.push(e.isNew ? unseenCell(valueOf(e), candidateCounts[e.id]) : valueCell(valueOf(e), baselineCounts[e.id], candidateCountOfBaselineId[e.id]));
+  }
+  const pooled = entries.filter((e) => !own.has(e));
   if (pooled.length > 0) {
     const other = emptyCell('other');
-    for (const id of pooled) {
-      other.baselineCount += baselineCounts[id];
-      other.candidateCount += candidateCounts[id];
-      cellOfBaselineId[id] = cells.length;
+    for (const e of pooled) {
+      other.baselineCount += e.isNew ? 0 : baselineCounts[e.id];
+      other.candidateCount += e.isNew ? candidateCounts[e.id] : candidateCountOfBaselineId[e.id];
+      assign(e, cells.length);
     }
     cells.push(other);
   }
-  return { cells, cellOfBaselineId };
+  return { cells, cellOfBaselineId, cellOfNewId };
 }
 
 interface MutableCell {
@@ -245,16 +256,8 @@ function valueCell(value: number | string, baselineCount: number, candidateCount
   return { ...emptyCell('value'), value, baselineCount, candidateCount };
 }
 
-function unseenCell(values: Float64Array | readonly string[], counts: Float64Array, matchedId: Int32Array): MutableCell | null {
-  const ids: number[] = [];
-  for (let id = 0; id < matchedId.length; id++) if (matchedId[id] < 0 && counts[id] > 0) ids.push(id);
-  if (ids.length === 0) return null;
-  ids.sort((a, b) => counts[b] - counts[a] || a - b);
-  const cell = emptyCell('unseen');
-  for (const id of ids) cell.candidateCount += counts[id];
-  cell.examples = ids.slice(0, 5).map((id) => values[id]);
-  cell.value = cell.examples[0];
-  return cell;
+function unseenCell(value: number | string, candidateCount: number): MutableCell {
+  return { ...emptyCell('unseen'), value, examples: [value], candidateCount };
 }
 
 function countIds(ids: Uint32Array, valueCount: number, rows: ArrayLike<number> | null): Float64Array {
@@ -427,7 +430,7 @@ export function describeCell(columnName: string, cell: DriftCell): string {
     case 'above':
       return `${columnName} above the baseline's maximum (${formatRange(cell.range!)})`;
     case 'unseen':
-      return `${columnName} values the baseline never had (${cell.examples.map(formatValue).join(', ')}${cell.examples.length === 5 ? ', ...' : ''})`;
+      return `${columnName} = ${formatValue(cell.value!)}, a value the baseline never had`;
     case 'other':
       return `${columnName} rarer values`;
   }
