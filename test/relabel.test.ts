@@ -108,3 +108,35 @@ test('corpus: 15% of one class relabelled in a small two-class file is a review 
   const { attack, finding } = await relabelledCorpusCase(t, 'crx', 'A16');
   assert.ok(precisionRecall(finding.rows, attack.poisoned).precision > 0.5, JSON.stringify(finding.evidence));
 });
+
+// Identical records get one prediction: a heap of them is one observation about the labels, not
+// one per copy (coarse real data, such as the transfusion file, has heaps of up to 15 identical
+// records, and a heap the model doubts once made a clean half "likely relabelled").
+test('a heap of identical records the baseline model doubts is one observation; as many distinct relabelled rows are a finding', async (t) => {
+  const baseline = blobs(3000, 1);
+  const withRows = (extra: string[][]) => ({ header: baseline.header, rows: [...blobs(3000, 2).rows, ...extra] });
+  const c1 = blobs(3000, 4).rows.filter((row) => row[4] === 'c1');
+  const heap = withRows(Array.from({ length: 15 }, () => [...c1[0].slice(0, 4), 'c0']));
+  const spread = withRows(c1.slice(0, 15).map((row) => [...row.slice(0, 4), 'c0']));
+  const heaped = await auditCsv(tempDir(t), heap, baseline, { label: 'label' });
+  assert.deepEqual(heaped.findings.filter((f) => f.rule === 'relabel-suspects').map((f) => f.message), []);
+  const copies = heaped.findings.find((f) => f.rule === 'duplicate-rows');
+  assert.equal(copies?.rows.length, 14, 'the heap is still reported, as duplicates');
+  const relabelled = await auditCsv(tempDir(t), spread, baseline, { label: 'label' });
+  const finding = relabelled.findings.find((f) => f.rule === 'relabel-suspects');
+  assert.ok(finding, relabelled.findings.map((f) => f.message).join('\n'));
+  assert.equal(finding.value, 'c0');
+});
+
+test('corpus: random halves of the coarse transfusion data (heaps of identical records) have no relabelling finding', async (t) => {
+  const { DEFAULT_DATA_DIR, readDataset, readManifest, splitHalves } = await import('../scripts/lib/calibration.js');
+  const { writeCsvText } = await import('../scripts/lib/calibration-csv.js');
+  const { writeFileSync } = await import('node:fs');
+  const entry = readManifest(DEFAULT_DATA_DIR).find((e) => e.file === 'transfusion.csv')!;
+  const [a, b] = splitHalves(readDataset(DEFAULT_DATA_DIR, entry), 106);
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'a.csv'), writeCsvText(a));
+  writeFileSync(path.join(dir, 'b.csv'), writeCsvText(b));
+  const report = await runAudit({ candidate: path.join(dir, 'a.csv'), baseline: path.join(dir, 'b.csv'), label: entry.label });
+  assert.deepEqual(report.findings.filter((f) => f.rule === 'relabel-suspects').map((f) => f.message), []);
+});

@@ -78,16 +78,22 @@ export async function relabelSuspects(input: RelabelInput): Promise<Finding[]> {
     const classRows = candidateRowsOf[t];
     const baseRows = baselineRowsOf[t];
     if (classRows.length === 0 || baseRows.length === 0) continue;
-    const tested = predictions(forests, candidateFold, candidateData, contentSample(classRows, SAMPLE_ROWS, keys.candidate, seed + t), t, k);
-    const reference = predictions(forests, baseFold, baselineData, contentSample(baseRows, SAMPLE_ROWS, keys.baseline, seed + t), t, k);
+    const testedRows = contentSample(classRows, SAMPLE_ROWS, keys.candidate, seed + t);
+    const referenceRows = contentSample(baseRows, SAMPLE_ROWS, keys.baseline, seed + t);
+    const tested = predictions(forests, candidateFold, candidateData, testedRows, t, k);
+    const reference = predictions(forests, baseFold, baselineData, referenceRows, t, k);
+    const testedCount = (cut: number, given: number | null) => countWhere(tested, testedRows, keys.candidate, cut, given);
+    const referenceCount = (cut: number, given: number | null) => countWhere(reference, referenceRows, keys.baseline, cut, given);
+    const testedAll = testedCount(Infinity, null);
+    const referenceAll = referenceCount(Infinity, null);
     const tests: RateTest[] = [];
     for (const cut of cuts) {
-      tests.push(rateTest(cut, null, countWhere(tested, cut, null), tested.own.length, countWhere(reference, cut, null), reference.own.length, classRows.length, classThreshold, options));
+      tests.push(rateTest(cut, null, testedCount(cut, null), testedAll, referenceCount(cut, null), referenceAll, classRows.length, classThreshold, options));
       // Rows relabelled from one class are given that class: counted per class given, a few such
       // rows stand out where the class's natural confusions spread over many classes.
       if (k > 2) {
         for (let s = 0; s < k; s++) {
-          if (s !== t) tests.push(rateTest(cut, s, countWhere(tested, cut, s), tested.own.length, countWhere(reference, cut, s), reference.own.length, classRows.length, pairThreshold, options));
+          if (s !== t) tests.push(rateTest(cut, s, testedCount(cut, s), testedAll, referenceCount(cut, s), referenceAll, classRows.length, pairThreshold, options));
         }
       }
     }
@@ -136,11 +142,16 @@ interface RateTest {
   fires: boolean;
 }
 
-/** The exact conditional test for two rates: given the total of hits, the candidate's share is binomial. */
-function rateTest(cut: number, given: number | null, hits: number, n: number, referenceHits: number, referenceN: number, classRows: number, threshold: number, options: RelabelOptions): RateTest {
-  const rate = hits / n;
-  const referenceRate = Math.max(referenceHits, 1) / referenceN;
-  const logP = logBinomialUpper(hits, hits + referenceHits, n / (n + referenceN));
+/**
+ * The exact conditional test for two rates: given the total of hits, the candidate's share is
+ * binomial. The test counts distinct records: identical records get one prediction, so a heap of
+ * them is one observation (in coarse data, ten identical records the model doubts are not ten
+ * independent doubts); the rates and the excess count rows.
+ */
+function rateTest(cut: number, given: number | null, hits: Count, n: Count, referenceHits: Count, referenceN: Count, classRows: number, threshold: number, options: RelabelOptions): RateTest {
+  const rate = hits.rows / n.rows;
+  const referenceRate = Math.max(referenceHits.rows, 1) / referenceN.rows;
+  const logP = logBinomialUpper(hits.distinct, hits.distinct + referenceHits.distinct, n.distinct / (n.distinct + referenceN.distinct));
   const excessRows = (rate - referenceRate) * classRows;
   const fires = logP <= threshold && rate >= options.minRatio * referenceRate && excessRows >= options.minExcessRows;
   return { cut, given, rate, referenceRate, logP, threshold, excessRows, fires };
@@ -220,11 +231,23 @@ function predictions(forests: RandomForest[], fold: Int8Array, data: ModelData, 
   return { own, given };
 }
 
+interface Count {
+  rows: number;
+  /** Distinct records (by content key) among them. */
+  distinct: number;
+}
+
 /** Rows given at most `cut` for their own class (and, when `given` is a class, given that class). */
-function countWhere(p: Predictions, cut: number, given: number | null): number {
+function countWhere(p: Predictions, rows: Uint32Array, keys: Float64Array, cut: number, given: number | null): Count {
   let count = 0;
-  for (let i = 0; i < p.own.length; i++) if (p.own[i] <= cut && (given === null || p.given[i] === given)) count++;
-  return count;
+  const seen = new Set<number>();
+  for (let i = 0; i < p.own.length; i++) {
+    if (p.own[i] <= cut && (given === null || p.given[i] === given)) {
+      count++;
+      seen.add(keys[rows[i]]);
+    }
+  }
+  return { rows: count, distinct: seen.size };
 }
 
 /** Per class, its rows (ascending) that `keep` accepts. */
