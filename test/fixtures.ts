@@ -34,6 +34,33 @@ export function bundled(relative: string): string {
 /** The credit-card default data (30,000 rows, label DEFAULT; provenance in examples/data/README.md). */
 export const CREDIT = bundled('examples/data/default_credit_card.csv');
 
+/** How many data rows `creditHead()` keeps by default: enough for the model stage and the known attack, a third of the audit time. */
+export const CREDIT_HEAD_ROWS = 6000;
+
+const creditHeads = new Map<number, string>();
+
+/**
+ * The header and the first `rows` data rows of CREDIT, byte for byte (CRLF line ends), written
+ * once per test process to a temporary folder. For tests that need a realistic file to exercise
+ * the CLI (determinism, rendering, scans, outputs), not the full credit example's detection:
+ * those keep CREDIT.
+ */
+export function creditHead(rows = CREDIT_HEAD_ROWS): string {
+  const known = creditHeads.get(rows);
+  if (known !== undefined) return known;
+  const text = readFileSync(CREDIT, 'utf8');
+  let end = 0;
+  for (let line = 0; line <= rows; line++) {
+    const next = text.indexOf('\n', end);
+    if (next < 0) throw new Error(`${CREDIT} has fewer than ${rows} data rows`);
+    end = next + 1;
+  }
+  const file = path.join(tempFolder('audit-data-credit-head-'), `credit-head-${rows}.csv`);
+  writeFileSync(file, text.slice(0, end));
+  creditHeads.set(rows, file);
+  return file;
+}
+
 export { readCsv, writeCsv, halves, appendCopies, editInPlace, knownAttack, type Csv, type Attack } from '../scripts/lib/attacks.js';
 
 export async function datasetFromCsv(text: string, options: SchemaOptions = {}): Promise<Dataset> {
@@ -112,7 +139,8 @@ export function datasetOf(columns: Column[], options: SchemaOptions = {}): Datas
 
 /**
  * The known attack as a file: copies of `share` of the rows of class `labelValue` (evenly spread),
- * with `column` set to `value`, appended. Returns the file and the appended count.
+ * with `column` set to `value`, appended to `source` (CREDIT unless given, e.g. `creditHead()`).
+ * Returns the file, the appended count and the source's row count.
  */
 export function writePoisoned(
   folder: string,
