@@ -33,9 +33,14 @@ test('trainForests returns the forests in job order', async () => {
 test('the compiled CLI gives the same report with and without worker threads', async () => {
   const { spawnSync } = await import('node:child_process');
   const path = await import('node:path');
-  const { ROOT, CREDIT } = await import('../fixtures.js');
+  const { ROOT, creditHead, tempFolder, writePoisoned } = await import('../fixtures.js');
+  // The known attack on the head of the credit example with its label given, so the compared
+  // reports hold the models, their probes and a trigger. The compiled CLI trains the candidate
+  // and reference forests as a pair, one of them in a worker thread, whatever the file's size
+  // (src/forest/parallel.ts: more than one job, more than one core, AUDIT_DATA_WORKERS not 0).
+  const { file } = writePoisoned(tempFolder('audit-data-parallel-'), { source: creditHead() });
   const run = (workers: string): Record<string, unknown> => {
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/audit-data.js'), CREDIT, '--format', 'json'], {
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/audit-data.js'), file, '--label', 'DEFAULT', '--format', 'json'], {
       env: { ...process.env, AUDIT_DATA_WORKERS: workers },
       encoding: 'utf8',
       maxBuffer: 1 << 28,
@@ -45,5 +50,8 @@ test('the compiled CLI gives the same report with and without worker threads', a
     delete report.timings;
     return report;
   };
-  assert.deepEqual(run('1'), run('0'));
+  const withWorkers = run('1');
+  assert.equal((withWorkers.model as { enabled?: boolean }).enabled, true, 'the models ran');
+  assert.ok((withWorkers.triggers as unknown[]).length > 0, 'a trigger was probed and confirmed');
+  assert.deepEqual(withWorkers, run('0'));
 });

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CREDIT, csvText, tempDir } from '../fixtures.js';
+import { creditHead, csvText, tempDir, writePoisoned } from '../fixtures.js';
 import { assertJsonReport, assertSameText, audit, cliEnv, withoutVolatileFields } from './cli.js';
 
 const LOCALES = {
@@ -44,10 +44,15 @@ async function auditUnder(locale: keyof typeof LOCALES, file: string, args: read
   return result.stdout;
 }
 
-test('the credit example: byte-identical JSON under C and sv_SE apart from generatedAt and timings', async () => {
-  const args = ['--format', 'json', '--seed', '42'];
-  const [c, swedish] = await Promise.all([auditUnder('c', CREDIT, args), auditUnder('swedish', CREDIT, args)]);
+test('the poisoned credit head: byte-identical JSON under C and sv_SE apart from generatedAt and timings', async (t) => {
+  // The known attack with its label given: findings, the models and a trigger all in the compared JSON.
+  const { file } = writePoisoned(tempDir(t), { source: creditHead() });
+  const args = ['--format', 'json', '--seed', '42', '--label', 'DEFAULT'];
+  const [c, swedish] = await Promise.all([auditUnder('c', file, args), auditUnder('swedish', file, args)]);
   assertSameText(withoutVolatileFields(c), withoutVolatileFields(swedish), 'C vs sv_SE');
+  const report = JSON.parse(c) as { model: { enabled?: boolean }; triggers: unknown[] };
+  assert.equal(report.model.enabled, true, 'the models ran');
+  assert.ok(report.triggers.length > 0, 'a trigger is part of the compared report');
 });
 
 test('column names and values that Swedish and C collation order differently: same JSON, findings in code-unit order', async (t) => {
