@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, tempFolder, writePoisoned } from '../fixtures.js';
 import { runAudit } from '../../src/audit.js';
 import { renderJson } from '../../src/render/json.js';
 import { diffReports, fingerprint } from '../../src/report/diff.js';
@@ -17,8 +17,10 @@ import type { Report } from '../../src/report/report.js';
 const dir = tempFolder('audit-data-diff-');
 
 test('clean then poisoned: the AGE = 999 findings are new, exit 1; the reverse: they are gone, exit 0; the same report: nothing changed', async () => {
-  const clean = await runAudit({ candidate: CREDIT, label: 'DEFAULT', model: false });
-  const poisoned = await runAudit({ candidate: writePoisoned(dir).file, label: 'DEFAULT', model: false });
+  // The head of the credit example: matching findings between reports, not the full file's detection.
+  const credit = creditHead();
+  const clean = await runAudit({ candidate: credit, label: 'DEFAULT', model: false });
+  const poisoned = await runAudit({ candidate: writePoisoned(dir, { source: credit }).file, label: 'DEFAULT', model: false });
   const files = { clean: path.join(dir, 'clean.json'), poisoned: path.join(dir, 'poisoned.json') };
   writeFileSync(files.clean, renderJson(clean));
   writeFileSync(files.poisoned, renderJson(poisoned));

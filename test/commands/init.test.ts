@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, readCsv, tempFolder, writePoisoned } from '../fixtures.js';
 import { assertCleanError, assertJsonReport, runCli } from '../robustness/cli.js';
 import { loadTable } from '../../src/load/load-table.js';
 import { inferSchema } from '../../src/schema/schema.js';
@@ -22,23 +22,32 @@ import { writeCsvText } from '../../scripts/lib/calibration-csv.js';
 const dir = tempFolder('audit-data-init-');
 
 test('init in a folder without package.json writes a config that is applied: clean credit trusted, the AGE = 999 copies a high AGE finding with --no-model', async () => {
-  const first = await runCli(['init', CREDIT, '--label', 'DEFAULT'], { cwd: dir });
+  // The head of the credit example: what init learns and how the config is applied, not the full example's detection.
+  const credit = creditHead();
+  const csv = readCsv(credit);
+  const ages = Float64Array.from(csv.rows, (cells) => Number(cells[csv.header.indexOf('AGE')])).sort();
+  const [min, max] = widenedBounds(ages);
+  const first = await runCli(['init', credit, '--label', 'DEFAULT'], { cwd: dir });
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stderr, /^audit-data: wrote audit\.config\.ts \(\d+ columns constrained, label DEFAULT\)/);
   const config = readFileSync(path.join(dir, 'audit.config.ts'), 'utf8');
   assert.match(config, /import \{ defineConfig \} from 'audit-data';/);
   assert.match(config, /^ {2}label: 'DEFAULT',/m);
-  assert.match(config, /^ {4}AGE: \{ kind: 'numeric', required: true, integer: true, min: 0, max: 140 \}, \/\/ observed 21\.\.79$/m);
+  assert.ok(
+    config.split('\n').includes(`    AGE: { kind: 'numeric', required: true, integer: true, min: ${min}, max: ${max} }, // observed ${ages[0]}..${ages[ages.length - 1]}`),
+    config,
+  );
+  assert.ok(max < 999, 'the known attack is outside the learned bound');
 
-  assertCleanError(await runCli(['init', CREDIT], { cwd: dir }), /audit\.config\.ts: already exists \(use --force to overwrite it\)/);
+  assertCleanError(await runCli(['init', credit], { cwd: dir }), /audit\.config\.ts: already exists \(use --force to overwrite it\)/);
   assert.equal(readFileSync(path.join(dir, 'audit.config.ts'), 'utf8'), config, 'not overwritten without --force');
 
   // The config's own checks on the file it was learned from (the models are not part of the config).
-  const clean = assertJsonReport(await runCli([CREDIT, '--format', 'json', '--no-model'], { cwd: dir, timeoutMs: 120_000 }));
+  const clean = assertJsonReport(await runCli([credit, '--format', 'json', '--no-model'], { cwd: dir, timeoutMs: 120_000 }));
   assert.equal(clean.label?.source, 'config');
   assert.equal(clean.verdict, 'trusted', `the baseline itself is trusted with its own config: ${clean.findings.filter((f) => f.severity !== 'low' && f.severity !== 'info').map((f) => f.message).join(' | ')}`);
 
-  const poisoned = writePoisoned(dir);
+  const poisoned = writePoisoned(dir, { source: credit });
   const report = assertJsonReport(await runCli([poisoned.file, '--no-model', '--format', 'json'], { cwd: dir }));
   const age = report.findings.find((f) => f.column === 'AGE' && (f.severity === 'high' || f.severity === 'critical'));
   assert.ok(age, 'a high finding on AGE from the learned bound');

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, tempFolder, writePoisoned } from '../fixtures.js';
 import { runAudit } from '../../src/audit.js';
 import { renderHtml } from '../../src/render/html.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
@@ -17,7 +17,8 @@ import { assertCleanError, runCli } from '../robustness/cli.js';
 const dir = tempFolder('audit-data-render-');
 
 test('render REPORT.json --format html|markdown equals what the renderers give the report itself', async () => {
-  const poisoned = writePoisoned(dir);
+  // The known attack on the head of the credit example: saving and rendering, not the full file's detection.
+  const poisoned = writePoisoned(dir, { source: creditHead() });
   const report = await runAudit({ candidate: poisoned.file, label: 'DEFAULT', model: false });
   assert.ok(report.histograms && report.histograms.columns.some((c) => c.column === 'AGE' && c.bars.some((b) => b.spike)), 'the histograms are in the report model');
   const saved = path.join(dir, 'report.json');
@@ -33,13 +34,14 @@ test('render REPORT.json --format html|markdown equals what the renderers give t
   }
   const table = await runCli(['render', saved], { env: { COLUMNS: '80' } });
   assert.match(table.stdout, /AGE/);
-  assertCleanError(await runCli(['render', CREDIT]), /not JSON/);
+  assertCleanError(await runCli(['render', creditHead()]), /not JSON/);
   writeFileSync(path.join(dir, 'other.json'), '{"hello": 1}');
   assertCleanError(await runCli(['render', path.join(dir, 'other.json')]), /not an audit-data report/);
 });
 
 test('a clean report shows the columns that tell the classes apart', async () => {
-  const report = await runAudit({ candidate: CREDIT, label: 'DEFAULT', model: false });
+  const report = await runAudit({ candidate: creditHead(), label: 'DEFAULT', model: false });
+  assert.equal(report.verdict, 'trusted');
   assert.equal(report.histograms?.columns.length, 4);
   assert.ok(report.histograms!.columns.some((c) => c.column === 'PAY_0'), report.histograms!.columns.map((c) => c.column).join(', '));
   assert.match(renderHtml(report), /<h2>The columns that tell the classes apart<\/h2>/);

@@ -9,12 +9,13 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, tempFolder, writePoisoned } from '../fixtures.js';
 import { assertCleanError, assertJsonReport, cliCommand, cliEnv, runCli } from '../robustness/cli.js';
 import type { Report } from '../../src/report/report.js';
 
 const dir = tempFolder('audit-data-plan-');
-const poisoned = writePoisoned(dir);
+// The known attack on the head of the credit example: where the outputs go, not the full file's detection.
+const poisoned = writePoisoned(dir, { source: creditHead() });
 const small = path.join(dir, 'small.csv');
 writeFileSync(small, readFileSync(poisoned.file, 'utf8').split('\n').slice(0, 800).join('\n') + '\n');
 

@@ -1,6 +1,7 @@
 /**
  * Issue 12's must-show, through the CLI as a nightly job runs it: a folder with the clean credit
- * file, the poisoned copy and a broken file; then the same folder again (unchanged, a fraction of
+ * file (its head: the scan's behaviour, not the full example's detection, is tested here), the
+ * poisoned copy and a broken file; then the same folder again (unchanged, a fraction of
  * the time); then the poisoned file with one more poisoned row (the trigger persists and grows).
  * The JUnit output validates against the Jenkins JUnit schema that GitLab and GitHub reporters read.
  */
@@ -10,7 +11,7 @@ import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, wri
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { validateXML } from 'xmllint-wasm';
-import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, tempFolder, writePoisoned } from '../fixtures.js';
 import { runCli } from '../robustness/cli.js';
 import { History, type RunRecord } from '../../src/scan/history.js';
 import type { Report } from '../../src/report/report.js';
@@ -32,8 +33,9 @@ test('scan: clean trusted, poisoned reject, broken error (exit 1); again: unchan
   const work = tempFolder('audit-data-scan-');
   const data = path.join(work, 'deliveries');
   mkdirSync(data);
-  copyFileSync(CREDIT, path.join(data, 'clean.csv'));
-  const poisoned = writePoisoned(work);
+  const clean = creditHead();
+  copyFileSync(clean, path.join(data, 'clean.csv'));
+  const poisoned = writePoisoned(work, { source: clean });
   copyFileSync(poisoned.file, path.join(data, 'poisoned.csv'));
   writeFileSync(path.join(data, 'broken.csv'), 'a,b,c\n1,2,3\n4,5\n');
   const scan = (...extra: string[]) => runCli(['scan', 'deliveries', '--label', 'DEFAULT', '--format', 'json', ...extra], { cwd: work, timeoutMs: 120_000 });
