@@ -9,7 +9,7 @@ import { readRecordFields } from '../../src/load/raw-records.js';
 import { loadTable } from '../../src/load/load-table.js';
 import { InputError } from '../../src/errors.js';
 import { audit, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE, PIPE_COLUMN } from '../render/helpers.js';
-import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, tempFolder, writePoisoned } from '../fixtures.js';
 
 const folder = tempFolder('audit-data-output-');
 
@@ -45,7 +45,9 @@ function parseCsv(text: string): string[][] {
 const poisoned = (() => {
   let cached: Promise<Awaited<ReturnType<typeof load>>> | null = null;
   async function load() {
-    const made = writePoisoned(folder);
+    // The known attack on the head of the credit example: the outputs, not the full file's detection.
+    const source = creditHead();
+    const made = { ...writePoisoned(folder, { source }), source };
     const { report } = await audit(made.file);
     return { ...made, report };
   }
@@ -77,7 +79,7 @@ test('--quarantine on the poisoned copy writes exactly report.suspiciousRows, wi
 });
 
 test('--emit-clean on the poisoned copy is the original file, record for record', async () => {
-  const { file, report } = await poisoned();
+  const { file, report, source } = await poisoned();
   const target = path.join(folder, 'clean.csv');
   await writeClean(report, target, {}, { force: false, forbidden: [file] });
   const clean = readFileSync(target);
@@ -87,7 +89,7 @@ test('--emit-clean on the poisoned copy is the original file, record for record'
   const kept = [lines[0], ...lines.slice(1, -1).filter((_, row) => !suspicious.has(row))];
   assert.equal(clean.toString('utf8'), kept.join('\n') + '\n');
   // Which is the original file (plus the line end its last record gained in the copy).
-  const original = readFileSync(CREDIT, 'utf8');
+  const original = readFileSync(source, 'utf8');
   assert.equal(clean.toString('utf8'), original.endsWith('\n') ? original : original + '\n');
   const table = await loadTable(target);
   assert.equal(table.rowCount, report.candidate.rows - report.suspiciousRows.length);

@@ -8,9 +8,11 @@ import { formatShort as shortNumber } from '../../src/format.js';
 import type { Report, Trigger } from '../../src/report/report.js';
 import { runAudit } from '../../src/audit.js';
 import { audit, dataset } from './helpers.js';
-import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, tempFolder, writePoisoned } from '../fixtures.js';
 
 const folder = tempFolder();
+/** The head of the credit example: the histogram data of a realistic file, not the full file's detection. */
+const credit = creditHead();
 
 function total(column: ColumnHistogram, file: 'candidate' | 'baseline' = 'candidate'): number {
   return column.classes.reduce((sum, s) => sum + (s[file] ?? []).reduce((a, b) => a + b, 0), 0);
@@ -29,7 +31,7 @@ function trigger(column: string, value: string | number | null, range: [number, 
 }
 
 test('poisoned credit: AGE first, one bar per value, 999 its own bar in class 1 only', async () => {
-  const { file, appended, originalRows } = writePoisoned(folder);
+  const { file, appended, originalRows } = writePoisoned(folder, { source: credit });
   const { data } = await audit(file);
   const age = data.columns[0];
   assert.equal(age.column, 'AGE');
@@ -45,8 +47,8 @@ test('poisoned credit: AGE first, one bar per value, 999 its own bar in class 1 
 });
 
 test('with the clean file as baseline: the bars line up and only 999 differs', async () => {
-  const { file, appended } = writePoisoned(folder);
-  const { data } = await audit(file, CREDIT);
+  const { file, appended } = writePoisoned(folder, { source: credit });
+  const { data } = await audit(file, credit);
   const age = data.columns.find((c) => c.column === 'AGE')!;
   assert.equal(countAt(age, '999', '1', 'baseline'), 0);
   const zero = age.classes.find((s) => s.className === '0')!;
@@ -58,7 +60,7 @@ test('with the clean file as baseline: the bars line up and only 999 differs', a
 });
 
 test('a spike in a column of many values: bins, plus the value as its own bar', async () => {
-  const { file, appended, originalRows } = writePoisoned(folder, { column: 'BILL_AMT1', value: '123457', share: 0.3 });
+  const { file, appended, originalRows } = writePoisoned(folder, { source: credit, column: 'BILL_AMT1', value: '123457', share: 0.3 });
   const { report } = await audit(file);
   const candidate = await dataset(file);
   report.triggers = [trigger('BILL_AMT1', 123457)];
@@ -110,7 +112,7 @@ test('text columns: top values, the spike, one "other" bar, a missing bar; no la
 });
 
 test('columns not in the file are skipped; at most 12 columns', async () => {
-  const { file } = writePoisoned(folder);
+  const { file } = writePoisoned(folder, { source: credit });
   const report: Report = (await audit(file)).report;
   const names = ['nope', 'LIMIT_BAL', 'SEX', 'EDUCATION', 'MARRIAGE', 'PAY_0', 'PAY_2', 'PAY_3', 'PAY_4', 'PAY_5', 'PAY_6', 'BILL_AMT1', 'BILL_AMT2', 'BILL_AMT3'];
   report.triggers = names.map((n) => trigger(n, 1));

@@ -14,7 +14,7 @@ import { renderHtml } from '../../src/render/html.js';
 import { runAudit } from '../../src/audit.js';
 import { buildHistogramData } from '../../src/report/histograms.js';
 import { dataset, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE } from './helpers.js';
-import { CREDIT, tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, tempFolder, writePoisoned } from '../fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -68,7 +68,8 @@ async function open(browser: Browser, html: string, name: string): Promise<Watch
 
 test('the poisoned credit report renders in Chromium with a visible spike bar', { timeout: 180_000 }, async (t) => {
   if (skipWithoutBrowser(t)) return;
-  const { file, appended } = writePoisoned(work);
+  // The known attack on the head of the credit example: the page, not the full file's detection.
+  const { file, appended } = writePoisoned(work, { source: creditHead() });
   const report = await runAudit({ candidate: file, now: () => new Date('2026-11-25T12:00:00.000Z') });
   const data = buildHistogramData(await dataset(file), null, report);
   // The column to look at: the strongest trigger's, or (until triggers land) the first implicated one.
@@ -128,7 +129,7 @@ test('the poisoned credit report renders in Chromium with a visible spike bar', 
 
 test('the clean credit report shows histograms of the informative columns and what was checked', { timeout: 180_000 }, async (t) => {
   if (skipWithoutBrowser(t)) return;
-  const report = await runAudit({ candidate: CREDIT, label: 'DEFAULT', model: false, now: () => new Date('2026-11-25T12:00:00.000Z') });
+  const report = await runAudit({ candidate: creditHead(), label: 'DEFAULT', model: false, now: () => new Date('2026-11-25T12:00:00.000Z') });
   assert.equal(report.verdict, 'trusted');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {

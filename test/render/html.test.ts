@@ -6,9 +6,11 @@ import { test } from 'node:test';
 import { CONTENT_SECURITY_POLICY, esc, renderHtml } from '../../src/render/html.js';
 import { compactValue, humanKey } from '../../src/render/report-text.js';
 import { audit, checkHtml, hostileReport, HOSTILE_COLUMN, HOSTILE_VALUE } from './helpers.js';
-import { tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, tempFolder, writePoisoned } from '../fixtures.js';
 
 const folder = tempFolder();
+/** The known attack on the head of the credit example: the page, not the full file's detection. */
+const poisonedCredit = () => writePoisoned(folder, { source: creditHead() });
 
 test('esc escapes the five HTML characters and makes control characters visible', () => {
   assert.equal(esc(`<a href="x" title='y'>&amp;</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
@@ -16,7 +18,7 @@ test('esc escapes the five HTML characters and makes control characters visible'
 });
 
 test('the poisoned credit report: CSP, verdict first, findings, histogram with the spike, schema', async () => {
-  const { file } = writePoisoned(folder);
+  const { file } = poisonedCredit();
   const { report, data } = await audit(file);
   const html = renderHtml(report, data);
   const tags = checkHtml(html);
@@ -94,7 +96,7 @@ test('evidence in words: known keys named for a reader, chances as "1 in N", int
   assert.equal(compactValue(-12.4, 'log10P'), 'below 1 in a billion');
   assert.equal(compactValue(-3.5, 'log10PCount'), 'about 1 in 3,200');
   assert.equal(compactValue([2046, 6805], 'range'), '[2046, 6805]');
-  const { file } = writePoisoned(folder);
+  const { file } = poisonedCredit();
   const { report, data } = await audit(file);
   const html = renderHtml(report, data);
   assert.match(html, /<section class="summary" aria-label="summary"><h2>In plain words<\/h2><ul><li>/);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MARKDOWN_BUDGET, md, renderMarkdown, sparkline } from '../../src/render/markdown.js';
 import { audit, cells, checkMarkdown, hostileReport, HOSTILE_COLUMN } from './helpers.js';
-import { tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, tempFolder, writePoisoned } from '../fixtures.js';
 
 const folder = tempFolder();
 
@@ -21,13 +21,15 @@ test('sparkline: one character per bar, a non-zero bar is never blank', () => {
 });
 
 test('the poisoned credit report in Markdown', async () => {
-  const { file } = writePoisoned(folder);
+  // The known attack on the head of the credit example: the Markdown, not the full file's detection.
+  const { file, appended, originalRows } = writePoisoned(folder, { source: creditHead() });
   const { report, data } = await audit(file);
   const text = renderMarkdown(report, data);
   assert.ok(checkMarkdown(text) >= 4);
   assert.match(text, new RegExp(`\\*\\*${report.verdict.toUpperCase()}\\*\\* · trust score ${report.trustScore}/100`));
   assert.match(text, /\*\*AGE\*\*/);
-  assert.match(text, /\| 999 \| 0 \| 2,\d{3} \|/);
+  assert.ok(text.includes(`| 999 | 0 | ${appended.toLocaleString('en-US')} |`), 'the 999 row: no class-0 rows, every appended row in class 1');
+  assert.ok(text.includes(` (${(originalRows + appended).toLocaleString('en-US')} rows × `), 'counts with thousands separators');
   const chart = text.match(/```text\n([\s\S]*?)```/);
   assert.ok(chart && chart[1].includes('^'), 'a text chart with the spike marked');
 });

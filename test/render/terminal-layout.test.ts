@@ -1,17 +1,18 @@
 // The terminal report fits the width it is given: blocks below 110 columns, tables from 110 on,
 // words never split, rule ids never truncated; the poisoned credit report fits 60 lines at 80.
+// (The known attack on the head of the credit example: the layout, not the full file's detection.)
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { renderTerminal, WIDE_LAYOUT } from '../../src/render/terminal.js';
 import { runAudit } from '../../src/audit.js';
 import type { Report } from '../../src/report/report.js';
-import { ROOT, tempFolder, writePoisoned } from '../fixtures.js';
+import { creditHead, ROOT, tempFolder, writePoisoned } from '../fixtures.js';
 import { runCli } from '../robustness/cli.js';
 
 let report: Report;
 before(async () => {
-  const { file } = writePoisoned(tempFolder());
+  const { file } = writePoisoned(tempFolder(), { source: creditHead() });
   report = await runAudit({ candidate: file, label: 'DEFAULT' });
 });
 
