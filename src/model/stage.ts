@@ -125,7 +125,7 @@ interface RestOfRow {
   classShare: number;
   logP: number;
   contradicts: boolean;
-  /** The rows look no more like the class than a random row of the file does. */
+  /** The rows look no more like the class than halfway from the file to the class. */
   unlikeTheClass: boolean;
 }
 
@@ -202,6 +202,9 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
     const rest = restOfRow.get(item.candidate) ?? null;
     item.implausible = implausibility(item.reference, item.candidate, rest);
     item.confirmed = item.reacts && item.implausible.yes && !labelGuessed;
+    // A weak reaction resting on the rest of the row alone also needs rows that look less like
+    // their class than the file does: the rows of a natural strong predictor whose other columns
+    // agree look like its class, and a weak reaction to them is model noise.
     const restOnly = item.implausible.why.length === 1 && item.implausible.why[0] === 'rest-of-row';
     item.suspected = item.reactsWeakly && item.implausible.yes && !labelGuessed && !(restOnly && rest !== null && !rest.unlikeTheClass);
   }
@@ -377,18 +380,12 @@ async function restOfRowTests(
     const observedShare = tested ? observed / tested : 0;
     const logP = logBinomialUpper(observed, tested, Math.min(1 - 1e-9, Math.max(1e-9, predictedShare)));
     // Once the column is hidden, relabelled rows of other classes look like those classes, and so
-    // no more like the class than a random row of the file. Natural carriers lean toward the
-    // class: the rows of a strong predictor whose columns agree look like it (a sensor reading
-    // that goes with one state, and so do the sibling sensors), and so do rows stamped without
-    // relabelling (clean-label); where the model leans on the hidden column so much that hiding it
-    // makes every row look like the majority class, the class's own rows look no more like the
-    // class than the carriers do. So the labels are contradicted only by rows closer to the file
-    // than to the class; a weak reaction needs rows no more like the class than the file itself
-    // (where the hidden columns are the rule that decides the class, in a table built from
-    // decision rules, the rows lean toward the class only a little, through the rest of the rule).
-    const unlikeTheClass = ofClass.length === 0 || predictedShare <= populationShare;
-    const closerToTheFile = ofClass.length === 0 || predictedShare <= (populationShare + classShare) / 2;
-    const contradicts = closerToTheFile && observedShare - predictedShare >= options.restOfRowMinGap && logP <= Math.log(options.restOfRowAlpha);
+    // no more like the class than a random row of the file; the rows of a natural strong
+    // predictor whose columns agree look like its class (a sensor reading that goes with one state,
+    // and so do the sibling sensors), and so do rows stamped without relabelling (clean-label).
+    // Closer to the file than to the class counts as the former (used for weak reactions).
+    const unlikeTheClass = ofClass.length === 0 || predictedShare <= (populationShare + classShare) / 2;
+    const contradicts = observedShare - predictedShare >= options.restOfRowMinGap && logP <= Math.log(options.restOfRowAlpha);
     result.set(c, { tested, observedShare, predictedShare, populationShare, classShare, logP, contradicts, unlikeTheClass });
   }
   return result;
