@@ -135,8 +135,8 @@ function classExcess(context: RuleContext<Options>, groups: readonly number[][])
   let sumSquares = 0;
   for (const group of groups) {
     const y = label.y[group[0]];
-    const later = group.length - 1;
     if (y < 0) continue;
+    const later = group.length - 1;
     duplicates[y] += later;
     sumSquares += later * later;
   }

@@ -63,6 +63,19 @@ export function creditHead(rows = CREDIT_HEAD_ROWS): string {
 
 export { readCsv, writeCsv, halves, appendCopies, editInPlace, knownAttack, type Csv, type Attack } from '../scripts/lib/attacks.js';
 
+/**
+ * The two random halves `npm run calibrate` makes of a corpus file (examples/data/realworld) for a
+ * split seed, as CSV text, with the file's label. Loaded lazily: most test files never need the harness.
+ */
+export async function corpusHalves(file: string, seed: number): Promise<{ label: string; halves: [string, string] }> {
+  const { DEFAULT_DATA_DIR, readDataset, readManifest, splitHalves } = await import('../scripts/lib/calibration.js');
+  const { writeCsvText } = await import('../scripts/lib/calibration-csv.js');
+  const entry = readManifest(DEFAULT_DATA_DIR).find((e) => e.file === file);
+  if (!entry) throw new Error(`no ${file} in the corpus manifest`);
+  const [a, b] = splitHalves(readDataset(DEFAULT_DATA_DIR, entry), seed);
+  return { label: entry.label, halves: [writeCsvText(a), writeCsvText(b)] };
+}
+
 export async function datasetFromCsv(text: string, options: SchemaOptions = {}): Promise<Dataset> {
   const table = await parseCsvChunks([Buffer.from(text)], { path: 'test.csv' });
   const schema = inferSchema(table, options);

@@ -1,10 +1,10 @@
 /** The relabelling signal of the model stage (issue 4, item 4), on the credit data. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CREDIT, ROOT, auditCsv, precisionRecall, tempDir, editInPlace, halves, readCsv, writeCsv, type Csv } from './fixtures.js';
+import { CREDIT, ROOT, auditCsv, corpusHalves, precisionRecall, tempDir, editInPlace, halves, readCsv, writeCsv, type Csv } from './fixtures.js';
 import { Random } from '../src/util/random.js';
 import { runAudit } from '../src/audit.js';
 import { plantCase } from '../scripts/lib/calibration.js';
@@ -129,14 +129,11 @@ test('a heap of identical records the baseline model doubts is one observation; 
 });
 
 test('corpus: random halves of the coarse transfusion data (heaps of identical records) have no relabelling finding', async (t) => {
-  const { DEFAULT_DATA_DIR, readDataset, readManifest, splitHalves } = await import('../scripts/lib/calibration.js');
-  const { writeCsvText } = await import('../scripts/lib/calibration-csv.js');
-  const { writeFileSync } = await import('node:fs');
-  const entry = readManifest(DEFAULT_DATA_DIR).find((e) => e.file === 'transfusion.csv')!;
-  const [a, b] = splitHalves(readDataset(DEFAULT_DATA_DIR, entry), 106);
+  const { label, halves } = await corpusHalves('transfusion.csv', 106);
   const dir = tempDir(t);
-  writeFileSync(path.join(dir, 'a.csv'), writeCsvText(a));
-  writeFileSync(path.join(dir, 'b.csv'), writeCsvText(b));
-  const report = await runAudit({ candidate: path.join(dir, 'a.csv'), baseline: path.join(dir, 'b.csv'), label: entry.label });
+  const [candidate, baseline] = [path.join(dir, 'a.csv'), path.join(dir, 'b.csv')];
+  writeFileSync(candidate, halves[0]);
+  writeFileSync(baseline, halves[1]);
+  const report = await runAudit({ candidate, baseline, label });
   assert.deepEqual(report.findings.filter((f) => f.rule === 'relabel-suspects').map((f) => f.message), []);
 });

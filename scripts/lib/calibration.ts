@@ -648,15 +648,18 @@ export function summarise(results: readonly TaskResult[]): Summary {
     const b = attacks.find((r) => r.baseline && r.dataset === a.dataset && r.kind === a.kind && r.rate === a.rate);
     if (!b || b.verdict === 'error') continue;
     const reasons: string[] = [];
+    const pair = (reason: string): Weaker => ({ dataset: a.dataset, kind: a.kind as AttackKind, rate: a.rate!, alone: a.verdict, withBaseline: b.verdict, reason });
+    const milder = VERDICT_RANK[b.verdict] < VERDICT_RANK[a.verdict];
+    const lost = a.triggerFound && !b.triggerFound;
     // A milder verdict counts when the audit alone rested on the attack; a baseline that explains
     // away a finding about other rows and columns (natural structure) is doing its job.
-    if (VERDICT_RANK[b.verdict] < VERDICT_RANK[a.verdict] && a.attackEvidence) reasons.push(`verdict ${a.verdict} -> ${b.verdict}`);
-    else if (VERDICT_RANK[b.verdict] < VERDICT_RANK[a.verdict]) explained.push({ dataset: a.dataset, kind: a.kind as AttackKind, rate: a.rate!, alone: a.verdict, withBaseline: b.verdict, reason: `verdict ${a.verdict} -> ${b.verdict}: the alone audit's findings above low are about other rows and columns` });
+    if (milder && a.attackEvidence) reasons.push(`verdict ${a.verdict} -> ${b.verdict}`);
+    else if (milder) explained.push(pair(`verdict ${a.verdict} -> ${b.verdict}: the alone audit's findings above low are about other rows and columns`));
     // A trigger lost counts when the backdoor works, as for recall: a "trigger" of an attack that
     // does not move a forest's predictions is not one the baseline audit should have confirmed.
-    if (a.triggerFound && !b.triggerFound && a.works !== false) reasons.push('trigger found alone, lost with the baseline');
-    else if (a.triggerFound && !b.triggerFound) explained.push({ dataset: a.dataset, kind: a.kind as AttackKind, rate: a.rate!, alone: a.verdict, withBaseline: b.verdict, reason: `trigger found alone, not with the baseline, on a backdoor that does not work (verdict ${a.verdict} -> ${b.verdict})` });
-    if (reasons.length) weaker.push({ dataset: a.dataset, kind: a.kind as AttackKind, rate: a.rate!, alone: a.verdict, withBaseline: b.verdict, reason: reasons.join('; ') });
+    if (lost && a.works !== false) reasons.push('trigger found alone, lost with the baseline');
+    else if (lost) explained.push(pair(`trigger found alone, not with the baseline, on a backdoor that does not work (verdict ${a.verdict} -> ${b.verdict})`));
+    if (reasons.length) weaker.push(pair(reasons.join('; ')));
   }
   const precision = pool(attacks);
   const summary: Summary = {

@@ -220,7 +220,7 @@ function valueCells(
   const cellOfBaselineId = new Int32Array(baselineValues.length).fill(-1);
   const cellOfNewId = new Int32Array(candidateValues.length).fill(-1);
   const assign = (e: (typeof entries)[number], cell: number) => ((e.isNew ? cellOfNewId : cellOfBaselineId)[e.id] = cell);
-  // Baseline values in value order, then the new ones, most frequent first.
+  // Cells in entry order: the baseline's values, then the candidate's new ones.
   for (const e of entries) {
     if (!own.has(e)) continue;
     assign(e, cells.length);

@@ -5,7 +5,7 @@ import { logChiSquareUpper, logKolmogorovUpper } from '../../src/stats/tails.js'
 import { jensenShannonDistance, populationStabilityIndex } from '../../src/stats/two-sample.js';
 import type { Dataset } from '../../src/engine/dataset.js';
 import type { Column } from '../../src/table/table.js';
-import { datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../fixtures.js';
+import { corpusHalves, datasetFromCsv, datasetOf, numericColumn as numeric, runRuleOn, textColumn as text } from '../fixtures.js';
 import { Random } from '../../src/util/random.js';
 
 function dataset(columns: Column[]): Dataset {
@@ -198,15 +198,9 @@ test('... while a code the baseline never had, planted in 30 candidate rows, is 
 });
 
 test('quiet: random halves of the real horse-colic data, whose lesion codes are mostly rare', async () => {
-  const { DEFAULT_DATA_DIR, readDataset, readManifest, splitHalves } = await import('../../scripts/lib/calibration.js');
-  const { writeCsvText } = await import('../../scripts/lib/calibration-csv.js');
-  const { datasetFromCsv } = await import('../fixtures.js');
-  const entry = readManifest(DEFAULT_DATA_DIR).find((e) => e.file === 'horse-colic.csv')!;
-  const csv = readDataset(DEFAULT_DATA_DIR, entry);
   for (const seed of [1, 2, 104]) {
-    const [a, b] = splitHalves(csv, seed);
-    const candidate = await datasetFromCsv(writeCsvText(a), { label: entry.label, labelSource: 'option' });
-    const baseline = await datasetFromCsv(writeCsvText(b), { label: entry.label, labelSource: 'option' });
+    const { label, halves } = await corpusHalves('horse-colic.csv', seed);
+    const [candidate, baseline] = await Promise.all(halves.map((text) => datasetFromCsv(text, { label, labelSource: 'option' })));
     const loud = run(candidate, baseline).findings.filter((f) => f.severity !== 'low' && f.severity !== 'info');
     assert.deepEqual(loud.map((f) => f.message), [], `split ${seed}`);
   }

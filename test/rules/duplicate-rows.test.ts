@@ -7,7 +7,7 @@ import { loadTable } from '../../src/load/load-table.js';
 import { inferSchema } from '../../src/schema/schema.js';
 import { DatasetIndexes } from '../../src/engine/indexes.js';
 import type { Dataset } from '../../src/engine/dataset.js';
-import { ROOT, csvText, runRule, runRuleOn } from '../fixtures.js';
+import { ROOT, corpusHalves, csvText, datasetFromCsv, runRule, runRuleOn } from '../fixtures.js';
 
 const rows = Array.from({ length: 200 }, (_, i) => [i + 1, i * 2.5, (i * 13) % 7, i % 2]);
 
@@ -97,15 +97,9 @@ test('without a baseline: a few records repeated many times in one class (natura
 });
 
 test('a random half of the real transfusion data (coarse counts, heaps of up to 15 identical non-donors) is low for every split', async () => {
-  const { DEFAULT_DATA_DIR, readDataset, readManifest, splitHalves } = await import('../../scripts/lib/calibration.js');
-  const { writeCsvText } = await import('../../scripts/lib/calibration-csv.js');
-  const { parseCsvChunks } = await import('../../src/load/load-table.js');
-  const entry = readManifest(DEFAULT_DATA_DIR).find((e) => e.file === 'transfusion.csv')!;
-  const csv = readDataset(DEFAULT_DATA_DIR, entry);
   for (const seed of [1, 101, 104]) {
-    const table = await parseCsvChunks([Buffer.from(writeCsvText(splitHalves(csv, seed)[0]))], { path: 'half.csv' });
-    const schema = inferSchema(table, { label: entry.label, labelSource: 'option' });
-    const duplicates = runRuleOn(rule, { table, schema, indexes: new DatasetIndexes(table, schema) }, null).findings.find((f) => f.column === null);
+    const { label, halves } = await corpusHalves('transfusion.csv', seed);
+    const duplicates = runRuleOn(rule, await datasetFromCsv(halves[0], { label, labelSource: 'option' }), null).findings.find((f) => f.column === null);
     assert.equal(duplicates?.severity, 'low', `split ${seed}: ${duplicates?.message}`);
   }
 });
