@@ -20,7 +20,10 @@
  *   natural tails too, but among many other values), and is concentrated in one class (at least
  *   `minPurity` of its rows, binomial p under `concentrationAlpha` against the class's share of
  *   the file);
- * - medium: the same repeated far value in mixed classes (a sentinel or a unit error); with a
+ * - medium: the same repeated far value in mixed classes (a sentinel or a unit error), on a
+ *   nonnegative column only if it is also `farLogIqrs` (3) IQRs beyond the quartiles of
+ *   log(1 + x): the end of a heavy tail (a city's population) is far out in IQRs and alone, but
+ *   where it belongs on the log scale; with a
  *   baseline, also at least `baselineMinRows` rows (and `baselineMinShare` of the file) outside,
  *   or a value the baseline never had just beyond its range (inside the margin, which would
  *   otherwise hide it), repeated in at least `baselineMinRows` rows and concentrated in one class;
@@ -89,6 +92,12 @@ const DEFAULTS = {
    */
   minFarRows: 5,
   minFarShare: 0.5,
+  /**
+   * On a nonnegative column, a far value in mixed classes must also lie this many IQRs beyond the
+   * quartiles of log(1 + x) to be medium (Tukey's far-out fence on the log scale); nearer, it is
+   * the end of a heavy tail.
+   */
+  farLogIqrs: 3,
   /** Concentrated: this share of the rows in one class, and a binomial p under this against its share of the file. */
   minPurity: 0.8,
   concentrationAlpha: 0.01,
@@ -102,7 +111,7 @@ export default defineRule({
   docs:
     'Numbers outside user constraints or semantic domains (an age cannot be 200): high. Beyond the baseline range (by half its span) or far outside the bulk ' +
     '(10 IQRs beyond the quartiles; checked with a baseline too), graded by distance and look: one value repeated in 5+ rows at 3+ baseline spans or 20+ IQRs out ' +
-    'and standing alone there (half the rows at least half as far out) is medium, high when 80%+ of its rows are one class; a value the baseline never had, just beyond its range, repeated in 10+ rows of one class is medium; ' +
+    'and standing alone there (half the rows at least half as far out) is medium (on a nonnegative column, only when also 3+ IQRs out on the log scale), high when 80%+ of its rows are one class; a value the baseline never had, just beyond its range, repeated in 10+ rows of one class is medium; ' +
     'a few new extremes are low, natural tails beyond the bulk info.',
   defaults: DEFAULTS,
   check(context) {
@@ -320,7 +329,7 @@ function outsideFinding(candidate: Dataset, column: number, reference: Reference
   let decidedBy: Group | null = null;
   if (reference.source === 'config' || reference.source === 'semantic') {
     severity = 'high';
-  } else if (far) {
+  } else if (far && (far.concentrated || !insideLogBulk(finiteDistribution(candidate, column), far.value, options))) {
     severity = far.concentrated ? 'high' : 'medium';
     decidedBy = far;
   } else if (reference.source === 'baseline') {
@@ -489,6 +498,20 @@ function lookup(constraints: Record<string, { min?: number; max?: number }>, nam
 }
 
 /** The column's finite distinct values, ascending, with their counts (from the shared value index). */
+/**
+ * A nonnegative column's value within `farLogIqrs` IQRs of the quartiles of log(1 + x). A column
+ * whose bulk spans orders of magnitude (a city's population, an amount) has a tail that is far
+ * out in IQRs and sparse at its end; on the log scale the tail is where it belongs.
+ */
+function insideLogBulk(sorted: Distribution, value: number, options: Options): boolean {
+  if (sorted.values.length === 0 || sorted.values[0] < 0 || value < 0) return false;
+  const q1 = Math.log1p(quantile(sorted, 0.25));
+  const q3 = Math.log1p(quantile(sorted, 0.75));
+  if (!(q3 - q1 > 0)) return false;
+  const x = Math.log1p(value);
+  return Math.max(q1 - x, x - q3) / (q3 - q1) < options.farLogIqrs;
+}
+
 interface Distribution {
   values: Float64Array;
   counts: Uint32Array;
