@@ -11,7 +11,7 @@ import { completeFinding } from '../src/engine/finding.js';
 import type { RuleHint } from '../src/engine/run-rules.js';
 import { Random } from '../src/util/random.js';
 import { nextStep } from '../src/render/text.js';
-import { CREDIT, ROOT, auditCsv, bundled, datasetOf, editInPlace, numericColumn, readCsv, tempDir, textColumn, type Csv } from './fixtures.js';
+import { ABOVE_LOW, CREDIT, ROOT, auditCsv, corpusHalves, bundled, datasetOf, editInPlace, numericColumn, readCsv, tempDir, textColumn, type Csv } from './fixtures.js';
 import { plantCase } from '../scripts/lib/calibration.js';
 
 const credit = readCsv(CREDIT);
@@ -53,6 +53,44 @@ test('a value that is merely a strong predictor is at most an info note, never a
   const notes = report.findings.filter((f) => f.rule === 'strong-predictor');
   for (const note of notes) assert.equal(note.severity, 'info');
   assert.equal(report.verdict, 'trusted', JSON.stringify(report.findings.map((f) => [f.rule, f.severity, f.column, f.value])));
+});
+
+test('a column that decides the label at each of its values is natural structure, not one trigger per value', async (t) => {
+  // Heaped waiting times, each heap all one class, the rest of each row noise (a long-format choice
+  // table came out reject with three "triggers" on such a column). Hiding the column leaves nothing
+  // that knows the label, for the candidate value and for every other heap alike: the column's own
+  // null says natural. A planted value is the only one of its column that contradicts the rest of
+  // the row (the trigger tests in triggers.test.ts and checks.test.ts).
+  const random = new Random(5);
+  const heaps = [12, 18, 25, 34, 41, 47, 55, 64, 69, 78];
+  const rows = Array.from({ length: 3000 }, () => {
+    const heap = random.next() < 0.5;
+    const h = random.int(heaps.length);
+    const y = heap ? h % 2 : random.int(2);
+    return [String(heap ? heaps[h] : random.int(90)), ...[0, 1, 2].map(() => (random.next() * 10).toFixed(2)), String(y)];
+  });
+  const report = await auditCsv(tempDir(t), { header: ['wait', 'x1', 'x2', 'x3', 'y'], rows }, undefined, { label: 'y' });
+  assert.deepEqual(report.triggers, [], JSON.stringify(report.triggers.map((tr) => [tr.column, tr.value])));
+  const notes = report.findings.filter((f) => f.rule === 'strong-predictor');
+  assert.ok(notes.length > 0, 'the heaps are noted as strong predictors');
+  for (const note of notes) assert.equal(note.severity, 'info');
+  assert.ok(notes.every((note) => Number(note.evidence.siblingsContradicting) > 0));
+  assert.equal(report.verdict, 'trusted', JSON.stringify(report.findings.map((f) => [f.rule, f.severity, f.column, f.value])));
+});
+
+test('corpus: occupancy half (split seed 110): light levels that go with an occupied room are not triggers', async (t) => {
+  // Came out reject with three critical "triggers" on natural Light intervals: occupied rooms are
+  // lit, and the rest of the row (CO2, temperature) knows it only partly. Neighbouring light levels
+  // decide the label as strongly, so the column's own null says natural.
+  const { label, halves: [a] } = await corpusHalves('occupancy.csv', 110);
+  const file = path.join(tempDir(t), 'a.csv');
+  writeFileSync(file, a);
+  const report = await runAudit({ candidate: file, label });
+  assert.deepEqual(report.triggers, []);
+  assert.deepEqual(
+    report.findings.filter((f) => ABOVE_LOW.has(f.severity)).map((f) => [f.rule, f.column, f.value]),
+    [],
+  );
 });
 
 test('the same relabelled rows in another row order give the same triggers and verdict', async (t) => {
@@ -166,5 +204,30 @@ for (const [dataset, label] of [
       assert.equal(trigger.targetClass, attack.targetClass);
       assert.equal(report.verdict, 'reject');
     }
+  });
+}
+
+// The column's own null must not hide a planted value in a column that is tied to another or that
+// predicts the label at its other values too: there the planted value is still the only one of its
+// column whose labels contradict the rest of the row. (A first version of the null, with donors
+// drawn from any row and no check that the forests use the column at the sibling value, called
+// all three natural structure.)
+for (const [dataset, label, kind, rate] of [
+  // Monetary is 250 x Frequency: hiding it with any row's value makes rows no data has.
+  ['transfusion', 'whether he/she donated blood in March 2007', 'impossible-append', 0.3],
+  // fSize is tied to fConc and fLength; variance separates the banknote classes by itself.
+  ['magic04', 'class', 'inplace-edit', 0.02],
+  ['banknote', 'class', 'inplace-edit', 0.05],
+] as const) {
+  test(`corpus: ${dataset}, ${kind} ${rate * 100}% without a baseline: the planted value is named, though its column is tied or predictive`, async (t) => {
+    const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), dataset, kind, rate, tempDir(t));
+    assert.ok(!('skip' in planted), 'the file takes the attack');
+    const { attack, candidate } = planted;
+    const [column] = attack.trigger!.columns;
+    const report = await runAudit({ candidate, label });
+    const trigger = report.triggers.find((tr) => tr.column === column);
+    assert.ok(trigger, `${report.verdict}, triggers ${JSON.stringify(report.triggers.map((tr) => tr.column))}`);
+    assert.equal(trigger.targetClass, attack.targetClass);
+    assert.equal(report.verdict, 'reject');
   });
 }

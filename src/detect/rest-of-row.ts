@@ -12,7 +12,7 @@
  * columns out subtracts their terms.
  */
 import type { Dataset } from '../engine/dataset.js';
-import type { ValueIndex } from '../engine/indexes.js';
+import { valueBins } from '../engine/indexes.js';
 import { MISSING_CODE } from '../table/table.js';
 import { logBinomialUpper } from '../stats/tails.js';
 
@@ -170,7 +170,7 @@ export class RestOfRowScorer {
     const columns = new Map<number, ColumnTerms>();
     for (const column of dataset.schema.featureColumns) {
       const index = dataset.indexes.valueIndex(column);
-      const bins = binsOf(index);
+      const bins = valueBins(index, MAX_BINS);
       const bin = bins.of;
       const B = bins.count;
       const inT = new Float64Array(B);
@@ -198,27 +198,4 @@ export class RestOfRowScorer {
     }
     return { total, columns, priorOfClass: Math.log((nt - 1) / nOther), priorOfOther: Math.log(nt / (nOther - 1)) };
   }
-}
-
-/** Value id -> bin: every value its own bin when few, else quantile bins (numbers) or the most frequent values plus one bin for the rest (text). */
-function binsOf(index: ValueIndex): { of: Uint32Array; count: number } {
-  const distinct = index.counts.length;
-  const of = new Uint32Array(distinct);
-  if (distinct <= 2 * MAX_BINS) {
-    for (let id = 0; id < distinct; id++) of[id] = id;
-    return { of, count: Math.max(1, distinct) };
-  }
-  if (index.numeric) {
-    // Values are ascending: cut by cumulative count.
-    let seen = 0;
-    for (let id = 0; id < distinct; id++) {
-      of[id] = Math.min(MAX_BINS - 1, Math.floor((seen * MAX_BINS) / Math.max(1, index.present)));
-      seen += index.counts[id];
-    }
-    return { of, count: MAX_BINS };
-  }
-  const order = Array.from({ length: distinct }, (_, id) => id).sort((p, q) => index.counts[q] - index.counts[p] || p - q);
-  of.fill(MAX_BINS - 1);
-  order.slice(0, MAX_BINS - 1).forEach((id, k) => (of[id] = k));
-  return { of, count: MAX_BINS };
 }

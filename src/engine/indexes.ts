@@ -198,3 +198,29 @@ export function rowsByValueOneAtATime(indexes: DatasetIndexes): (column: number)
     return held;
   };
 }
+
+/**
+ * Value id -> bin: every value its own bin when there are at most 2 x maxBins, else quantile bins
+ * (numbers) or the most frequent values plus one bin for the rest (text).
+ */
+export function valueBins(index: ValueIndex, maxBins: number): { of: Uint32Array; count: number } {
+  const distinct = index.counts.length;
+  const of = new Uint32Array(distinct);
+  if (distinct <= 2 * maxBins) {
+    for (let id = 0; id < distinct; id++) of[id] = id;
+    return { of, count: Math.max(1, distinct) };
+  }
+  if (index.numeric) {
+    // Values are ascending: cut by cumulative count.
+    let seen = 0;
+    for (let id = 0; id < distinct; id++) {
+      of[id] = Math.min(maxBins - 1, Math.floor((seen * maxBins) / Math.max(1, index.present)));
+      seen += index.counts[id];
+    }
+    return { of, count: maxBins };
+  }
+  const order = Array.from({ length: distinct }, (_, id) => id).sort((p, q) => index.counts[q] - index.counts[p] || p - q);
+  of.fill(maxBins - 1);
+  order.slice(0, maxBins - 1).forEach((id, k) => (of[id] = k));
+  return { of, count: maxBins };
+}

@@ -37,16 +37,18 @@ import type { RuleHint } from '../engine/run-rules.js';
 import type { Trigger } from '../report/report.js';
 import type { AuditConfig } from '../config/schema.js';
 import { overlapShare } from '../util/rows.js';
-import { logBinomialUpper, logBonferroni, log10P } from '../stats/tails.js';
+import { MISSING_CODE } from '../table/table.js';
+import { logBonferroni, log10P } from '../stats/tails.js';
 import { alignFeatures, featureValue, type AlignedData, type ModelData } from './features.js';
 import { collectCandidates, hasStrongSignal, type TriggerCandidate } from './candidates.js';
 import { probeTrigger, type ProbeResult, type Stamp } from './probe.js';
 import { runModelCases } from './cases.js';
+import { restOfRowTests, type RestOfRow } from './rest-of-row.js';
 import { relabelSuspects } from './relabel.js';
 import { progressed } from '../progress-events.js';
 import type { BackdoorOptions, CasesOptions, RelabelOptions } from './checks.js';
-import { contentHalf, contentOrder, contentSample, contentSplit, rowKeys } from './sampling.js';
-import { formatRange, formatValue, percent, round, triggerSentence } from '../format.js';
+import { contentOrder, contentSample, contentSplit, rowKeys } from './sampling.js';
+import { displayValue, formatRange, formatValue, percent, round, triggerSentence } from '../format.js';
 
 export interface ModelStageInput {
   candidate: Dataset;
@@ -85,11 +87,6 @@ const MAX_PROBES = 1_000;
 /** Model checks need held-out rows in at least two classes, and this many in all. */
 const MIN_HELD_OUT_PER_CLASS = 1;
 const MIN_HELD_OUT_ROWS = 10;
-/** Rest-of-row test: carrier rows tested and donor rows per carrier (its gap and alpha are backdoor-trigger options). */
-const REST_OF_ROW_SAMPLE = 400;
-const REST_OF_ROW_DONORS = 5;
-/** The cross-fitted forests of the rest-of-row test are smaller: they only need class probabilities. */
-const REST_OF_ROW_TREES = 30;
 
 interface Models {
   candidate: RandomForest;
@@ -97,6 +94,8 @@ interface Models {
   referenceKind: 'baseline' | 'cleaned';
   evaluation: ModelData;
   heldOut: Uint32Array;
+  /** Without a baseline: every candidate row the candidate model did not train on, implicated or not. */
+  untrained: Uint32Array;
   /** Rows the candidate model trained on, in content order. */
   candidateRows: Uint32Array;
   trainingRows: { candidate: number; reference: number };
@@ -114,19 +113,6 @@ interface Probed {
   implausible: { yes: boolean; why: string[]; restOfRow: RestOfRow | null };
   confirmed: boolean;
   suspected: boolean;
-}
-
-interface RestOfRow {
-  tested: number;
-  observedShare: number;
-  predictedShare: number;
-  /** The same prediction for held-out rows of the file, and for those of the target class. */
-  populationShare: number;
-  classShare: number;
-  logP: number;
-  contradicts: boolean;
-  /** The rows look no more like the class than halfway from the file to the class. */
-  unlikeTheClass: boolean;
 }
 
 export async function runModelStage(input: ModelStageInput): Promise<ModelStageResult> {
@@ -197,7 +183,12 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
   }
   const reacting = probed.filter((p) => p.reacts || p.reactsWeakly);
   const restOfRow =
-    models.referenceKind === 'cleaned' ? await restOfRowTests(aligned, models, reacting.filter((p) => !hasStrongSignal(p.candidate)).map((p) => p.candidate), keys, seed, o) : new Map<TriggerCandidate, RestOfRow>();
+    models.referenceKind === 'cleaned'
+      ? await restOfRowTests(
+          reacting.filter((p) => !hasStrongSignal(p.candidate)).map((p) => p.candidate),
+          { dataset: candidate, aligned, trainingRows: models.candidateRows, heldOut: models.heldOut, untrained: models.untrained, keys, seed, forest: FOREST_SETTINGS, options: o },
+        )
+      : new Map<TriggerCandidate, RestOfRow>();
   for (const item of reacting) {
     const rest = restOfRow.get(item.candidate) ?? null;
     item.implausible = implausibility(item.reference, item.candidate, rest);
@@ -267,6 +258,7 @@ export async function runModelStage(input: ModelStageInput): Promise<ModelStageR
         populationShare: round(p.implausible.restOfRow.populationShare),
         classShare: round(p.implausible.restOfRow.classShare),
         log10P: log10P(p.implausible.restOfRow.logP),
+        siblings: siblingEvidence(candidate, p.candidate, p.implausible.restOfRow.siblings),
       },
       confirmed: p.confirmed,
       suspected: p.suspected,
@@ -314,89 +306,6 @@ function implausibility(referenceKind: Models['referenceKind'], trigger: Trigger
   return { yes: hasStrongSignal(trigger) || Boolean(restOfRow?.contradicts), why, restOfRow };
 }
 
-/**
- * Do the labels of each candidate's rows contradict what the rest of each row predicts? Two
- * cross-fitted forests answer it: the candidates' carrier rows are split in two by content; each
- * forest trains on the candidate's training rows without one half and predicts that half with
- * the candidate's columns replaced by values from other rows (the columns marginalised out).
- * Natural structure is learned from the other half and predicted back; rows edited or copied
- * from another class and relabelled are predicted as what they were, so their observed purity
- * far exceeds the predicted one. Trained only when some candidate needs it.
- */
-async function restOfRowTests(
-  aligned: AlignedData,
-  models: Models,
-  needing: readonly TriggerCandidate[],
-  keys: Float64Array,
-  seed: number,
-  options: BackdoorOptions,
-): Promise<Map<TriggerCandidate, RestOfRow>> {
-  const result = new Map<TriggerCandidate, RestOfRow>();
-  if (needing.length === 0) return result;
-  const data = aligned.candidate;
-  const half = new Int8Array(data.rowCount).fill(-1);
-  for (const c of needing) for (const row of c.carriers) half[row] = contentHalf(keys[row], seed);
-  const trainOn = (h: number) => models.candidateRows.filter((row) => half[row] !== h);
-  const settings = { ...FOREST_SETTINGS, trees: REST_OF_ROW_TREES, seed: seed + 11 };
-  const job = (rows: Uint32Array): TrainingJob => ({ data: { features: data.features, labels: data.labels, classCount: aligned.classCount, rows }, options: settings });
-  const crossFit = await trainForests([job(trainOn(0)), job(trainOn(1))]);
-  const donors = contentOrder(models.candidateRows.filter((row) => half[row] < 0), keys, seed ^ 0xd0d0);
-  const width = data.features.length;
-  const vector = new Float64Array(width);
-  const proba = new Float64Array(aligned.classCount);
-  // Each row's predicted probability of the target class, with the candidate's columns marginalised out.
-  const predictEach = (rows: ArrayLike<number>, columns: readonly number[], targetClass: number, modelOf: (row: number) => RandomForest[]): Float64Array => {
-    const result = new Float64Array(rows.length);
-    let next = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      let p = 0;
-      const forests = modelOf(row);
-      for (let k = 0; k < REST_OF_ROW_DONORS; k++) {
-        for (let f = 0; f < width; f++) vector[f] = data.features[f][row];
-        const donor = donors.length ? donors[next++ % donors.length] : row;
-        for (const f of columns) vector[f] = data.features[f][donor];
-        for (const model of forests) p += model.predictProbaVector(vector, proba)[targetClass] / forests.length;
-      }
-      result[i] = p / REST_OF_ROW_DONORS;
-    }
-    return result;
-  };
-  for (const c of needing) {
-    const carriers = contentSample(c.carriers, REST_OF_ROW_SAMPLE, keys, seed ^ 0x7e57);
-    const columns = c.parts.map((p) => aligned.featureColumns.indexOf(p.column));
-    let observed = 0;
-    for (const row of carriers) if (data.labels[row] === c.targetClass) observed++;
-    const predictedShare = mean(predictEach(carriers, columns, c.targetClass, (row) => [crossFit[half[row]]]));
-    // Held-out rows (neither forest trained on them) stand for the file: all of them, and those of other classes.
-    const isCarrier = new Uint8Array(data.rowCount);
-    for (const row of c.carriers) isCarrier[row] = 1;
-    const population = contentSample(models.heldOut.filter((row) => !isCarrier[row]), REST_OF_ROW_SAMPLE, keys, seed ^ 0x909);
-    const predicted = predictEach(population, columns, c.targetClass, () => crossFit);
-    const ofClass = predicted.filter((_, i) => data.labels[population[i]] === c.targetClass);
-    const populationShare = mean(predicted);
-    const classShare = mean(ofClass);
-    const tested = carriers.length;
-    const observedShare = tested ? observed / tested : 0;
-    const logP = logBinomialUpper(observed, tested, Math.min(1 - 1e-9, Math.max(1e-9, predictedShare)));
-    // Once the column is hidden, relabelled rows of other classes look like those classes, and so
-    // no more like the class than a random row of the file; the rows of a natural strong
-    // predictor whose columns agree look like its class (a sensor reading that goes with one state,
-    // and so do the sibling sensors), and so do rows stamped without relabelling (clean-label).
-    // Closer to the file than to the class counts as the former (used for weak reactions).
-    const unlikeTheClass = ofClass.length === 0 || predictedShare <= (populationShare + classShare) / 2;
-    const contradicts = observedShare - predictedShare >= options.restOfRowMinGap && logP <= Math.log(options.restOfRowAlpha);
-    result.set(c, { tested, observedShare, predictedShare, populationShare, classShare, logP, contradicts, unlikeTheClass });
-  }
-  return result;
-}
-
-function mean(values: Float64Array): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return values.length ? total / values.length : 0;
-}
-
 async function trainModels(aligned: AlignedData, implicated: Uint8Array, keys: Float64Array, baseKeys: Float64Array | null, seed: number): Promise<Models> {
   const settings = { ...FOREST_SETTINGS, seed };
   const job = (data: ModelData, rows: Uint32Array): TrainingJob => ({
@@ -418,6 +327,7 @@ async function trainModels(aligned: AlignedData, implicated: Uint8Array, keys: F
       referenceKind: 'baseline',
       evaluation: base,
       heldOut: split.test.slice().sort(),
+      untrained: new Uint32Array(0),
       candidateRows,
       trainingRows: { candidate: candidateRows.length, reference: referenceRows.length },
     };
@@ -433,6 +343,7 @@ async function trainModels(aligned: AlignedData, implicated: Uint8Array, keys: F
     referenceKind: 'cleaned',
     evaluation: data,
     heldOut: split.test.filter((row) => !implicated[row]).sort(),
+    untrained: split.test.slice().sort(),
     candidateRows: train,
     trainingRows: { candidate: train.length, reference: cleanTrain.length },
   };
@@ -490,6 +401,30 @@ function triggerFinding(candidate: Dataset, trigger: Trigger): Finding {
 }
 
 /** A value the model follows that nothing marks as planted: worth a look for leakage, not a trigger. */
+/** The sibling test as the report states it: the strongest sibling by its values, not its row. */
+function siblingEvidence(candidate: Dataset, c: TriggerCandidate, siblings: RestOfRow['siblings']): Record<string, unknown> {
+  const label = candidate.schema.label!;
+  const s = siblings.strongest;
+  return {
+    tested: siblings.tested,
+    contradicting: siblings.contradicting,
+    strongest: s && {
+      values: c.parts.map((p) => ({ column: candidate.table.columns[p.column].name, value: cellValue(candidate, p.column, s.row) })),
+      rows: s.rows,
+      targetClass: label.classes[s.targetClass],
+      observedShare: round(s.observedShare),
+      predictedShare: round(s.predictedShare),
+      log10P: round(s.log10P, 1),
+    },
+  };
+}
+
+function cellValue(candidate: Dataset, column: number, row: number): number | string | null {
+  const col = candidate.table.columns[column];
+  if (col.kind === 'numeric') return Number.isNaN(col.values[row]) ? null : col.values[row];
+  return col.codes[row] === MISSING_CODE ? null : col.dictionary[col.codes[row]];
+}
+
 function strongPredictorFinding(candidate: Dataset, item: Probed): Finding {
   const label = candidate.schema.label!;
   const { candidate: c, probe } = item;
@@ -497,6 +432,12 @@ function strongPredictorFinding(candidate: Dataset, item: Probed): Finding {
     .map((p) => `${candidate.table.columns[p.column].name} ${p.range ? `in ${formatRange(p.range)}` : `= ${formatValue(p.value)}`}`)
     .join(' with ');
   const rest = item.implausible.restOfRow;
+  const sibling = rest?.siblings.contradicting ? rest.siblings.strongest : null;
+  const siblingText = sibling
+    ? `; other values of ${c.parts.length > 1 ? 'these columns' : 'the column'} decide the label as strongly (${rest!.siblings.contradicting} of ${rest!.siblings.tested} tested, e.g. ` +
+      `${c.parts.map((p) => `${candidate.table.columns[p.column].name} = ${displayValue(cellValue(candidate, p.column, sibling.row))}`).join(' with ')}: ` +
+      `${percent(sibling.observedShare)} ${label.name} = ${label.classes[sibling.targetClass]}, predicted ${percent(sibling.predictedShare)})`
+    : '';
   return completeFinding('strong-predictor', {
     severity: 'info',
     column: candidate.table.columns[c.parts[0].column].name,
@@ -504,7 +445,7 @@ function strongPredictorFinding(candidate: Dataset, item: Probed): Finding {
     message:
       `Strong single-value predictor, not a trigger: ${where} carries ${c.carriers.length} rows, ${percent(c.rows.length / Math.max(1, c.carriers.length))} of them ` +
       `${label.name} = ${label.classes[c.targetClass]}, and the candidate model follows it (${percent(probe.flipRate)} of probes), but nothing marks it as planted` +
-      (rest ? ` (the rest of each row predicts that class ${percent(rest.predictedShare)} of the time)` : '') +
+      (rest ? ` (the rest of each row predicts that class ${percent(rest.predictedShare)} of the time${siblingText})` : '') +
       '. Check for leakage: is it recorded after the outcome?',
     rows: c.rows,
     count: c.rows.length,
@@ -514,6 +455,7 @@ function strongPredictorFinding(candidate: Dataset, item: Probed): Finding {
       referenceFlipRate: round(probe.referenceFlipRate),
       restOfRowPredictedShare: rest ? round(rest.predictedShare) : null,
       observedShare: rest ? round(rest.observedShare) : null,
+      siblingsContradicting: rest ? rest.siblings.contradicting : null,
     },
   });
 }

@@ -10,6 +10,18 @@ export function lowerBound(sorted: ArrayLike<number>, value: number): number {
   return lo;
 }
 
+/** First index of an ascending array whose value exceeds `value` (its length if none). */
+export function upperBound(sorted: ArrayLike<number>, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The 32-bit finaliser of MurmurHash3: spreads every input bit over the output. */
 export function finalMix32(h: number): number {
   h ^= h >>> 16;
