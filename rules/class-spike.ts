@@ -40,7 +40,7 @@ export default defineRule({
   id: 'class-spike',
   title: 'Value spikes concentrated in one class',
   severities: 'high (against the baseline), medium or info',
-  docs: 'A value (or narrow range) whose count in one class far exceeds the baseline or its neighbouring values, with the excess rows almost all in that class: the footprint of a backdoor trigger or of targeted relabelling. With a baseline, values are also compared with their neighbouring values, as without one; a spike found only that way is medium when large and pure (95%+, 10x, 30+ rows), high when the baseline never had the value, info otherwise.',
+  docs: 'A value (or narrow range) whose count in one class far exceeds the baseline or its neighbouring values, with the excess rows almost all in that class: the footprint of a backdoor trigger or of targeted relabelling. Against neighbouring values the count in a class is judged by their counts and, in a heaped column, given the rows the value holds, at their class mix. With a baseline, values are also compared with their neighbouring values, as without one; a spike found only that way is medium when large and pure (95%+, 10x, 30+ rows), high when the baseline never had the value, info otherwise.',
   defaults: {
     ...DEFAULT_SPIKE_OPTIONS,
     /** Without a baseline, a spike is medium only when this pure, this large and this far above its neighbours (a value new to the baseline found only against its neighbours: high). */

@@ -17,7 +17,12 @@
  * - without one, for ordered numeric columns: the median count (per class) of nearby distinct
  *   values of the same "roundness" (people write round numbers: 50000 is compared with 40000 and
  *   60000, not with 50013), tested on the log scale against the neighbours' own robust spread and,
- *   conservatively, as a Poisson excess; the less significant of the two is kept.
+ *   conservatively, as a Poisson excess; the less significant of the two is kept. Per class, the
+ *   count is also tested given the value's own total, at the neighbours' class mix: a column
+ *   heaped at values that are not round (most rows on some months, a row or two on the months
+ *   between) has class counts that swing with the totals, and heaping fills every class of a
+ *   value alike where a trigger fills one (the more significant route counts, Bonferroni over
+ *   both).
  * - categorical columns without a baseline have no label-free expectation and are left to the
  *   near-duplicate rule and the model checks.
  * Every (value, class) tested counts toward one Bonferroni correction.
@@ -428,6 +433,8 @@ function neighbourCells(
   const cells: Cell[] = [];
   if (tested.length === 0 && !intervals) return cells;
   const heaping = heapingModel(values, index.counts, index.present, options.neighbours);
+  const labelled = sum(candidate.schema.label!.classCounts);
+  const priors = candidate.schema.label!.classCounts.map((count) => count / Math.max(1, labelled));
   const ids = index.ids;
   for (const id of tested) {
     const counts = Array.from(classCounts.subarray(id * k, id * k + k));
@@ -438,10 +445,14 @@ function neighbourCells(
     const scale = neighbourIds.map((nid) => (factor === OFF_GRID ? 0 : factor / heaping.factor[nid]));
     const expected: number[] = [];
     const classLogP: number[] = [];
+    const referenceMix = pooledMix(neighbourIds.map((nid) => Array.from(classCounts.subarray(nid * k, nid * k + k))), k);
+    const mixed = classCountsForTotal(counts, referenceMix, priors);
     for (let t = 0; t < k; t++) {
       const tested = testAgainstNeighbours(counts[t], neighbourIds.map((nid, i) => classCounts[nid * k + t] * scale[i]), offsets);
-      expected.push(tested.expected);
-      classLogP.push(tested.logP);
+      // The route that speaks louder sets the expectation too (Bonferroni over the two routes).
+      const route = mixed[t].logP < tested.logP ? mixed[t] : tested;
+      expected.push(route.expected);
+      classLogP.push(route.logP + Math.LN2);
     }
     const totalTest = testAgainstNeighbours(index.counts[id], neighbourIds.map((nid, i) => index.counts[nid] * scale[i]), offsets);
     cells.push({
@@ -451,7 +462,7 @@ function neighbourCells(
       classCounts: counts,
       expected,
       classLogP,
-      referenceMix: pooledMix(neighbourIds.map((nid) => Array.from(classCounts.subarray(nid * k, nid * k + k))), k),
+      referenceMix,
       expectedTotal: totalTest.expected,
       totalLogP: totalTest.logP,
       reference: 'neighbours',
@@ -622,6 +633,22 @@ function intervalCells(
     }
   }
   return cells;
+}
+
+/**
+ * A class's count given the value's own total, at the neighbours' class mix (smoothed towards
+ * the file's prior by PRIOR_WEIGHT rows). A column heaped at values that are not round (a
+ * campaign every few months: 14, 16, 21, 23 hold most rows, 15 and 18 a row each) has class
+ * counts that swing with the totals, so one class's count against its neighbours' says little;
+ * heaping fills every class of a value alike, a trigger one class.
+ */
+function classCountsForTotal(counts: readonly number[], referenceMix: readonly number[], priors: readonly number[]): { expected: number; logP: number }[] {
+  const total = sum(counts);
+  const reference = sum(referenceMix);
+  return counts.map((count, t) => {
+    const share = (referenceMix[t] + PRIOR_WEIGHT * priors[t]) / (reference + PRIOR_WEIGHT);
+    return { expected: total * share, logP: logBinomialUpper(count, total, Math.min(1 - 1e-9, Math.max(1e-9, share))) };
+  });
 }
 
 function pooledMix(mixes: number[][], k: number): number[] {
@@ -827,7 +854,7 @@ function largestValueCountIn(sortedValues: Float64Array, counts: Uint32Array, lo
 }
 
 
-function sum(values: number[]): number {
+function sum(values: readonly number[]): number {
   let total = 0;
   for (const v of values) total += v;
   return total;

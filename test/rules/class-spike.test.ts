@@ -165,3 +165,50 @@ test('corpus: a rare in-range value edited into 2% of a continuous column is a t
   assert.equal(trigger.targetClass, attack.targetClass);
   assert.equal(report.verdict, 'reject');
 });
+
+/**
+ * A column heaped at values that are not round (a campaign every few months: most rows sit on 2,
+ * 4, 9, 11, 14, ..., a row or two on the months between), the label independent of it.
+ */
+function heapedMonths(seed: number): (string | number)[][] {
+  const random = new Random(seed);
+  const heaps = [2, 4, 9, 11, 14, 16, 21, 23, 26, 28, 33, 35, 38, 40, 45, 47];
+  const data: (string | number)[][] = [];
+  for (let i = 0; i < 1200; i++) {
+    const month = random.next() < 0.9 ? heaps[random.int(heaps.length)] : 1 + random.int(48);
+    if (month === 20) continue;
+    data.push([month, random.int(50), random.next() < 0.25 ? 1 : 0]);
+  }
+  return data;
+}
+
+// Transfusion's rare in-range relabel (copies of other-class rows at Time = 20, a month the file
+// never had) was missed alone at 3% and 10%: 37 rows at 20 is no more than its heaped neighbours
+// hold, and its class-1 count, set against the neighbours' class-1 counts that swing with their
+// totals (0 to 7), was only 10^-3.3. Given its own 37 rows, all class 1 where the neighbours
+// are 20% class 1, it is 10^-59.
+test('a heaped column: a value all of one class where its heaped neighbours are mixed is a spike; the heaps themselves are not', async () => {
+  const clean = heapedMonths(31);
+  assert.deepEqual(
+    (await runRule(rule, csvText(['months', 'z', 'y'], clean))).filter((f) => f.column === 'months').map((f) => [f.value, f.severity]),
+    [],
+  );
+  const random = new Random(32);
+  const zeros = clean.filter((row) => row[2] === 0);
+  const planted = [...clean, ...Array.from({ length: 30 }, () => [20, zeros[random.int(zeros.length)][1], 1])];
+  const spike = (await runRule(rule, csvText(['months', 'z', 'y'], planted))).find((f) => f.column === 'months' && f.value === 20);
+  assert.ok(spike, 'the planted month is a spike');
+  assert.equal(spike.evidence.targetClass, '1');
+  assert.equal(spike.rows.length, 30);
+});
+
+test('corpus: transfusion, copies of other-class rows at a month the file never had (10%): a trigger without a baseline', async (t) => {
+  const planted = plantCase(path.join(ROOT, 'examples/data/realworld'), 'transfusion', 'rare-inrange-relabel', 0.1, tempDir(t));
+  assert.ok(!('skip' in planted), 'the file takes the attack');
+  const { attack, candidate } = planted;
+  const report = await runAudit({ candidate, label: 'whether he/she donated blood in March 2007' });
+  const trigger = report.triggers.find((tr) => tr.column === attack.trigger!.columns[0]);
+  assert.ok(trigger, `${report.verdict}, triggers ${JSON.stringify(report.triggers.map((tr) => tr.column))}`);
+  assert.equal(trigger.targetClass, attack.targetClass);
+  assert.equal(report.verdict, 'reject');
+});
