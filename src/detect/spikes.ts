@@ -446,15 +446,18 @@ function neighbourCells(
     const expected: number[] = [];
     const classLogP: number[] = [];
     const referenceMix = pooledMix(neighbourIds.map((nid) => Array.from(classCounts.subarray(nid * k, nid * k + k))), k);
-    const mixed = classCountsForTotal(counts, referenceMix, priors);
+    const totalTest = testAgainstNeighbours(index.counts[id], neighbourIds.map((nid, i) => index.counts[nid] * scale[i]), offsets);
+    // Given its own rows only when it holds at least what its neighbours suggest: planted rows
+    // add to a value, while a value with fewer rows than that, all of one class, is a natural
+    // subset (a waiting time only the chosen mode has).
+    const mixed = index.counts[id] >= totalTest.expected ? classCountsForTotal(counts, referenceMix, priors) : null;
     for (let t = 0; t < k; t++) {
       const tested = testAgainstNeighbours(counts[t], neighbourIds.map((nid, i) => classCounts[nid * k + t] * scale[i]), offsets);
-      // The route that speaks louder sets the expectation too (Bonferroni over the two routes).
-      const route = mixed[t].logP < tested.logP ? mixed[t] : tested;
-      expected.push(route.expected);
-      classLogP.push(route.logP + Math.LN2);
+      // The louder route screens (Bonferroni over the two); the expectation the ratio and
+      // purity tests use stays the neighbours' count.
+      expected.push(tested.expected);
+      classLogP.push(mixed ? Math.min(tested.logP, mixed[t].logP) + Math.LN2 : tested.logP);
     }
-    const totalTest = testAgainstNeighbours(index.counts[id], neighbourIds.map((nid, i) => index.counts[nid] * scale[i]), offsets);
     cells.push({
       kind: 'value',
       value: values[id],
@@ -642,12 +645,12 @@ function intervalCells(
  * counts that swing with the totals, so one class's count against its neighbours' says little;
  * heaping fills every class of a value alike, a trigger one class.
  */
-function classCountsForTotal(counts: readonly number[], referenceMix: readonly number[], priors: readonly number[]): { expected: number; logP: number }[] {
+function classCountsForTotal(counts: readonly number[], referenceMix: readonly number[], priors: readonly number[]): { logP: number }[] {
   const total = sum(counts);
   const reference = sum(referenceMix);
   return counts.map((count, t) => {
     const share = (referenceMix[t] + PRIOR_WEIGHT * priors[t]) / (reference + PRIOR_WEIGHT);
-    return { expected: total * share, logP: logBinomialUpper(count, total, Math.min(1 - 1e-9, Math.max(1e-9, share))) };
+    return { logP: logBinomialUpper(count, total, Math.min(1 - 1e-9, Math.max(1e-9, share))) };
   });
 }
 

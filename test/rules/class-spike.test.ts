@@ -212,3 +212,22 @@ test('corpus: transfusion, copies of other-class rows at a month the file never 
   assert.equal(trigger.targetClass, attack.targetClass);
   assert.equal(report.verdict, 'reject');
 });
+
+// A held-out long-format choice table came out reject on a waiting time held by 13 rows, all of
+// the chosen mode, where its neighbours hold about 35: fewer rows than the neighbours suggest, all
+// of one class, is a subset the data defines, not rows added to a value. The class mix given the
+// value's rows screens a value only when it holds at least what its neighbours suggest.
+test('a value holding fewer rows than its neighbours, all of one class, is a natural subset, not a spike', async () => {
+  const random = new Random(41);
+  const data: (string | number)[][] = [];
+  for (let i = 0; i < 2400; i++) {
+    const wait = 1 + random.int(60);
+    if (wait !== 45) data.push([wait, random.int(50), random.next() < 0.2 ? 1 : 0]);
+  }
+  for (let i = 0; i < 13; i++) data.push([45, random.int(50), 1]);
+  const findings = await runRule(rule, csvText(['wait', 'z', 'y'], data));
+  assert.deepEqual(
+    findings.filter((f) => f.column === 'wait').map((f) => [f.value, f.severity]),
+    [],
+  );
+});
