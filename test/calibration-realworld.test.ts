@@ -79,7 +79,7 @@ for (const [mode, withBaseline] of [['with a baseline', true], ['without a basel
     assert.ok(judged(s).ok / judged(s).total >= floor, report(s));
   });
   // Met with a baseline (a plain test); without one still a todo.
-  const todo = withBaseline ? false : 'issue 13: met on the full calibration (89.9%); this subset has 10 attacks, two of them new categories in full-factorial tables';
+  const todo = withBaseline ? false : 'issue 13: met on the full calibration (90.8%); this subset has 10 attacks, two of them new categories in full-factorial tables';
   test(`working attacks ${mode}: review/reject with the trigger named in >= ${Math.round(target * 100)}% (issue 13 target)`, { skip, todo, timeout: TIMEOUT }, async () => {
     const s = await summary();
     assert.ok(judged(s).ok / judged(s).total >= target, report(s));
