@@ -450,13 +450,15 @@ function neighbourCells(
     // Given its own rows only when it holds at least what its neighbours suggest: planted rows
     // add to a value, while a value with fewer rows than that, all of one class, is a natural
     // subset (a waiting time only the chosen mode has).
-    const mixed = index.counts[id] >= totalTest.expected ? classCountsForTotal(counts, referenceMix, priors) : null;
+    const givenTotal = index.counts[id] >= totalTest.expected;
+    const referenceRows = sum(referenceMix);
+    const labelledRows = sum(counts);
     for (let t = 0; t < k; t++) {
       const tested = testAgainstNeighbours(counts[t], neighbourIds.map((nid, i) => classCounts[nid * k + t] * scale[i]), offsets);
       // The louder route screens (Bonferroni over the two); the expectation the ratio and
       // purity tests use stays the neighbours' count.
       expected.push(tested.expected);
-      classLogP.push(mixed ? Math.min(tested.logP, mixed[t].logP) + Math.LN2 : tested.logP);
+      classLogP.push(givenTotal ? Math.min(tested.logP, logPGivenTotal(counts[t], labelledRows, referenceMix[t], referenceRows, priors[t])) + Math.LN2 : tested.logP);
     }
     cells.push({
       kind: 'value',
@@ -645,13 +647,9 @@ function intervalCells(
  * counts that swing with the totals, so one class's count against its neighbours' says little;
  * heaping fills every class of a value alike, a trigger one class.
  */
-function classCountsForTotal(counts: readonly number[], referenceMix: readonly number[], priors: readonly number[]): { logP: number }[] {
-  const total = sum(counts);
-  const reference = sum(referenceMix);
-  return counts.map((count, t) => {
-    const share = (referenceMix[t] + PRIOR_WEIGHT * priors[t]) / (reference + PRIOR_WEIGHT);
-    return { logP: logBinomialUpper(count, total, Math.min(1 - 1e-9, Math.max(1e-9, share))) };
-  });
+function logPGivenTotal(count: number, total: number, referenceCount: number, referenceRows: number, prior: number): number {
+  const share = (referenceCount + PRIOR_WEIGHT * prior) / (referenceRows + PRIOR_WEIGHT);
+  return logBinomialUpper(count, total, Math.min(1 - 1e-9, Math.max(1e-9, share)));
 }
 
 function pooledMix(mixes: number[][], k: number): number[] {
