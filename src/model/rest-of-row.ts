@@ -236,18 +236,31 @@ function siblingTest(
 }
 
 /**
- * A part's group of a row: the interval of the part's width (an interval part); the value, when
- * most rows sit on values with enough rows to test; else a quantile bin of the rows (a continuous
- * column, where few values repeat).
+ * A part's group of a row: the interval of the part's width (an interval part, when such
+ * intervals hold enough rows); the value, when most rows sit on values with enough rows to test;
+ * else a quantile bin of the rows (a continuous column, where few values repeat, or a small file).
  */
 function partKey(part: TriggerCandidate['parts'][number], values: Float64Array, rows: Uint32Array): (row: number) => string {
   const width = part.range ? part.range[1] - part.range[0] : 0;
-  if (width > 0) return (row) => String(Math.floor((values[row] - part.range![0]) / width));
+  if (width > 0) {
+    // Intervals of the candidate's width, if they hold enough rows on average to be tested (a
+    // small file has few rows no forest trained on); else quantile bins.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const row of rows) if (!Number.isNaN(values[row])) [lo, hi] = [Math.min(lo, values[row]), Math.max(hi, values[row])];
+    if ((rows.length * width) / Math.max(width, hi - lo) >= 2 * SIBLING_MIN_ROWS) return (row) => String(Math.floor((values[row] - part.range![0]) / width));
+    return quantileBins(values, rows);
+  }
   const counts = new Map<number, number>();
   for (const row of rows) counts.set(values[row], (counts.get(values[row]) ?? 0) + 1);
   let onRepeatedValues = 0;
   for (const n of counts.values()) if (n >= SIBLING_MIN_ROWS) onRepeatedValues += n;
   if (onRepeatedValues * 2 >= rows.length) return (row) => String(values[row]);
+  return quantileBins(values, rows);
+}
+
+/** Bins of the rows' values holding 2 x SIBLING_MIN_ROWS rows or more each (at most about MAX_SIBLINGS). */
+function quantileBins(values: Float64Array, rows: Uint32Array): (row: number) => string {
   const sorted = Float64Array.from(rows, (row) => values[row]).filter((x) => !Number.isNaN(x)).sort();
   const size = Math.max(2 * SIBLING_MIN_ROWS, Math.ceil(sorted.length / MAX_SIBLINGS));
   const cuts: number[] = [];
