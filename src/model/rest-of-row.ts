@@ -47,7 +47,7 @@ export interface RestOfRow {
   classShare: number;
   logP: number;
   siblings: SiblingTest;
-  /** The carriers' labels contradict the rest of their rows, and no sibling value's do as much. */
+  /** The carriers' labels contradict the rest of their rows, and the siblings do not decide the label as well. */
   contradicts: boolean;
   /** The rows look no more like the class than halfway from the file to the class. */
   unlikeTheClass: boolean;
@@ -59,6 +59,8 @@ export interface SiblingTest {
   tested: number;
   /** Of those, the ones whose labels contradict the rest of their rows as the candidate's do. */
   contradicting: number;
+  /** At least SIBLINGS_NATURAL of them do: the column decides the label at other values too. */
+  decide: boolean;
   /** The sibling with the largest gap, if any was tested: one of its rows, its class and shares. */
   strongest: { row: number; rows: number; targetClass: number; observedShare: number; predictedShare: number; log10P: number } | null;
 }
@@ -88,12 +90,19 @@ const SIBLING_MIN_ROWS = 10;
 const MAX_SIBLINGS = 20;
 /**
  * A sibling contradicts as the candidate does when its gap reaches the candidate test's minimum
- * gap at SIBLING_ALPHA (Bonferroni over the siblings tested and their classes), the candidate's
+ * gap at SIBLING_ALPHA (Bonferroni over the siblings tested; loose on purpose, since a sibling
+ * only ever withholds a trigger claim, and a false trigger on clean data costs more), the candidate's
  * gap does not exceed it significantly (one-sided z under SIBLING_EXCESS_Z, 1%), and the forests
  * use the column there: seeing it moves their prediction by SIBLING_MIN_USE of the minimum gap.
  */
 const SIBLING_MIN_USE = 0.5;
-const SIBLING_ALPHA = 0.01;
+/**
+ * Siblings that must contradict for the column to decide the label at other values. One: two
+ * brought back false triggers on natural bands of held-out files (one sibling contradicting
+ * there), for one planted value in a heaped column regained; a false reject costs more.
+ */
+const SIBLINGS_NATURAL = 1;
+const SIBLING_ALPHA = 0.05;
 const SIBLING_EXCESS_Z = 2.326;
 /** Donor strata: rows sampled to find the tied column, bins per column, and the least normalised mutual information that counts as a tie. */
 const TIE_SAMPLE = 5_000;
@@ -112,7 +121,16 @@ export async function restOfRowTests(needing: readonly TriggerCandidate[], input
   const trainOn = (h: number) => input.trainingRows.filter((row) => half[row] !== h);
   const settings = { ...input.forest, trees: TREES, seed: seed + 11 };
   const job = (rows: Uint32Array): TrainingJob => ({ data: { features: data.features, labels: data.labels, classCount: aligned.classCount, rows }, options: settings });
-  const crossFit = await trainForests([job(trainOn(0)), job(trainOn(1))]);
+  // A small file has too few rows no forest trained on for the sibling test: there a second pair
+  // of forests splits every training row in two by content, so each row has a forest blind to it.
+  const everyHalf = input.untrained.length < SIBLING_SAMPLE ? Int8Array.from(half) : null;
+  if (everyHalf) for (const row of input.trainingRows) everyHalf[row] = contentHalf(keys[row], seed);
+  const trainEvery = (h: number) => input.trainingRows.filter((row) => everyHalf![row] !== h);
+  const [first, second, ...siblingPair] = await trainForests([job(trainOn(0)), job(trainOn(1)), ...(everyHalf ? [job(trainEvery(0)), job(trainEvery(1))] : [])]);
+  const crossFit = [first, second];
+  const siblingForests: SiblingForests = everyHalf
+    ? { rows: [...input.untrained, ...input.trainingRows], of: (row) => (everyHalf[row] >= 0 ? [siblingPair[everyHalf[row]]] : siblingPair) }
+    : { rows: [...input.untrained], of: () => crossFit };
   const pool = contentOrder(
     input.trainingRows.filter((row) => half[row] < 0),
     keys,
@@ -143,17 +161,19 @@ export async function restOfRowTests(needing: readonly TriggerCandidate[], input
     const tested = carriers.length;
     const observedShare = tested ? observed / tested : 0;
     const logP = logBinomialUpper(observed, tested, clampShare(predictedShare));
-    const gap: Gap = { gap: observedShare - predictedShare, variance: gapVariance(observedShare, carrierShares) };
+    const gap = gapOf(observedShare, carrierShares);
     // Rows of the same finding seen twice (an interval and a value inside it) are not siblings.
     for (const other of needing) if (other !== c && overlapShare(other.carriers, c.carriers) >= SAME_ROWS) for (const row of other.carriers) isCarrier[row] = 1;
-    const siblings = siblingTest(c, columns, gap, input, isCarrier, predictor, donors, crossFit);
+    // The candidate's gap as the siblings' forests see it, when they are not the cross-fitted pair.
+    const comparable = everyHalf ? gapOf(observedShare, predictor.shares(carriers, columns, donors, c.targetClass, siblingForests.of)) : gap;
+    const siblings = siblingTest(c, columns, comparable, input, isCarrier, predictor, donors, siblingForests);
     // Once the column is hidden, relabelled rows of other classes look like those classes, and so
     // no more like the class than a random row of the file; the rows of a natural strong
     // predictor whose columns agree look like its class (a sensor reading that goes with one state,
     // and so do the sibling sensors), and so do rows stamped without relabelling (clean-label).
     // Closer to the file than to the class counts as the former (used for weak reactions).
     const unlikeTheClass = ofClass.length === 0 || predictedShare <= (populationShare + classShare) / 2;
-    const contradicts = gap.gap >= options.restOfRowMinGap && logP <= Math.log(options.restOfRowAlpha) && siblings.contradicting === 0;
+    const contradicts = gap.gap >= options.restOfRowMinGap && logP <= Math.log(options.restOfRowAlpha) && !siblings.decide;
     result.set(c, { tested, observedShare, predictedShare, populationShare, classShare, logP, siblings, contradicts, unlikeTheClass });
   }
   return result;
@@ -172,12 +192,12 @@ function siblingTest(
   excluded: Uint8Array,
   predictor: MarginalPredictor,
   donors: Donors,
-  forests: RandomForest[],
+  forests: SiblingForests,
 ): SiblingTest {
   const { aligned, keys, seed, options } = input;
   const data = aligned.candidate;
   const rows = contentSample(
-    input.untrained.filter((row) => !excluded[row]),
+    forests.rows.filter((row) => !excluded[row]),
     SIBLING_SAMPLE,
     keys,
     seed ^ 0x51b,
@@ -195,14 +215,14 @@ function siblingTest(
     .filter((group) => group.length >= SIBLING_MIN_ROWS)
     .sort((a, b) => b.length - a.length || a[0] - b[0])
     .slice(0, MAX_SIBLINGS);
-  const threshold = logBonferroni(SIBLING_ALPHA, Math.max(1, tested.length * aligned.classCount));
+  const threshold = logBonferroni(SIBLING_ALPHA, Math.max(1, tested.length));
   let contradicting = 0;
   // The strongest sibling reported: the contradicting one with the largest gap, else any.
   let strongest: SiblingTest['strongest'] = null;
   let strongestRank = -Infinity;
   for (const group of tested) {
-    const hidden = predictor.vectors(group, columns, donors, () => forests);
-    const seen = predictor.vectors(group, [], donors, () => forests);
+    const hidden = predictor.vectors(group, columns, donors, forests.of);
+    const seen = predictor.vectors(group, [], donors, forests.of);
     const k = aligned.classCount;
     const counts = new Array<number>(k).fill(0);
     const hiddenMean = new Float64Array(k);
@@ -232,7 +252,7 @@ function siblingTest(
       strongest = { row: group[0], rows: group.length, targetClass: best, observedShare, predictedShare: hiddenMean[best], log10P: logP / Math.LN10 };
     }
   }
-  return { tested: tested.length, contradicting, strongest };
+  return { tested: tested.length, contradicting, decide: contradicting >= SIBLINGS_NATURAL, strongest };
 }
 
 /**
@@ -404,6 +424,16 @@ class MarginalPredictor {
 interface Gap {
   gap: number;
   variance: number;
+}
+
+function gapOf(observedShare: number, predictions: Float64Array): Gap {
+  return { gap: observedShare - mean(predictions), variance: gapVariance(observedShare, predictions) };
+}
+
+/** The rows sibling values are looked for in, and the forests blind to each of them. */
+interface SiblingForests {
+  rows: number[];
+  of: (row: number) => RandomForest[];
 }
 
 /**
