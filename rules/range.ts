@@ -498,20 +498,6 @@ function lookup(constraints: Record<string, { min?: number; max?: number }>, nam
 }
 
 /** The column's finite distinct values, ascending, with their counts (from the shared value index). */
-/**
- * A nonnegative column's value within `farLogIqrs` IQRs of the quartiles of log(1 + x). A column
- * whose bulk spans orders of magnitude (a city's population, an amount) has a tail that is far
- * out in IQRs and sparse at its end; on the log scale the tail is where it belongs.
- */
-function insideLogBulk(sorted: Distribution, value: number, options: Options): boolean {
-  if (sorted.values.length === 0 || sorted.values[0] < 0 || value < 0) return false;
-  const q1 = Math.log1p(quantile(sorted, 0.25));
-  const q3 = Math.log1p(quantile(sorted, 0.75));
-  if (!(q3 - q1 > 0)) return false;
-  const x = Math.log1p(value);
-  return Math.max(q1 - x, x - q3) / (q3 - q1) < options.farLogIqrs;
-}
-
 interface Distribution {
   values: Float64Array;
   counts: Uint32Array;
@@ -534,4 +520,18 @@ function finiteDistribution(dataset: Dataset, column: number): Distribution {
 /** The type 7 quantile (src/stats/quantile.ts) of the finite values. */
 function quantile(sorted: Distribution, q: number): number {
   return quantileOfCounts(sorted.values, sorted.counts, q, sorted.present);
+}
+
+/**
+ * A nonnegative column's value within `farLogIqrs` IQRs of the quartiles of log(1 + x). A column
+ * whose bulk spans orders of magnitude (a city's population, an amount) has a tail that is far
+ * out in IQRs and sparse at its end; on the log scale the tail is where it belongs.
+ */
+function insideLogBulk(sorted: Distribution, value: number, options: Options): boolean {
+  if (sorted.values.length === 0 || sorted.values[0] < 0 || value < 0) return false;
+  const q1 = Math.log1p(quantile(sorted, 0.25));
+  const q3 = Math.log1p(quantile(sorted, 0.75));
+  if (!(q3 - q1 > 0)) return false;
+  const x = Math.log1p(value);
+  return Math.max(q1 - x, x - q3) / (q3 - q1) < options.farLogIqrs;
 }

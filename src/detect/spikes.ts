@@ -177,8 +177,8 @@ export function findSpikes(
     const baselineColumn = baseline ? baselineColumnOf(column) : -1;
     const columnCells =
       baseline && baselineColumn >= 0
-        ? baselineCells(candidate, baseline, column, baselineColumn, options, tally, twinned !== undefined)
-        : neighbourCells(candidate, column, options);
+        ? baselineCells(candidate, baseline, column, baselineColumn, priors, options, tally, twinned !== undefined)
+        : neighbourCells(candidate, column, priors, options);
     for (const cell of columnCells) cells.push({ column, cell });
   }
   // With a baseline, values and intervals of ordered columns are tested twice (against the
@@ -316,6 +316,7 @@ function baselineCells(
   baseline: Dataset,
   column: number,
   baselineColumn: number,
+  priors: readonly number[],
   options: SpikeOptions,
   tally: { inert: number; neighbourTests: number },
   keepAll: boolean,
@@ -349,7 +350,7 @@ function baselineCells(
   const outgrowing = Uint8Array.from({ length: index.values.length }, (_, id) =>
     outgrowsBaseline(classCountsOf(id), baseClassCountsOf(baseIdOf(index.values[id])), byClass.scale, options) ? 1 : 0,
   );
-  if (ordered) for (const cell of neighbourCells(candidate, column, options, { intervals: false, only: (id) => outgrowing[id] === 1 })) byNeighbours.set(cell.value, cell);
+  if (ordered) for (const cell of neighbourCells(candidate, column, priors, options, { intervals: false, only: (id) => outgrowing[id] === 1 })) byNeighbours.set(cell.value, cell);
   for (let id = 0; id < index.values.length; id++) {
     const counts = classCountsOf(id);
     if (Math.max(...counts) < options.minCount) continue;
@@ -415,6 +416,7 @@ function outgrowsBaseline(counts: readonly number[], baseCounts: readonly number
 function neighbourCells(
   candidate: Dataset,
   column: number,
+  priors: readonly number[],
   options: SpikeOptions,
   { intervals = true, only = null }: { intervals?: boolean; only?: ((id: number) => boolean) | null } = {},
 ): Cell[] {
@@ -433,8 +435,6 @@ function neighbourCells(
   const cells: Cell[] = [];
   if (tested.length === 0 && !intervals) return cells;
   const heaping = heapingModel(values, index.counts, index.present, options.neighbours);
-  const labelled = sum(candidate.schema.label!.classCounts);
-  const priors = candidate.schema.label!.classCounts.map((count) => count / Math.max(1, labelled));
   const ids = index.ids;
   for (const id of tested) {
     const counts = Array.from(classCounts.subarray(id * k, id * k + k));

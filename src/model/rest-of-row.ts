@@ -57,10 +57,12 @@ export interface RestOfRow {
 export interface SiblingTest {
   /** Sibling groups with enough held-out rows to test. */
   tested: number;
-  /** Of those, the ones whose labels contradict the rest of their rows as the candidate's do. */
+  /**
+   * Of those, the ones whose labels contradict the rest of their rows as the candidate's do. One
+   * is enough to call the column natural: requiring two regained a planted value in a heaped
+   * column of a held-out file but brought back false triggers on natural bands of others.
+   */
   contradicting: number;
-  /** At least SIBLINGS_NATURAL of them do: the column decides the label at other values too. */
-  decide: boolean;
   /** The sibling with the largest gap, if any was tested: one of its rows, its class and shares. */
   strongest: { row: number; rows: number; targetClass: number; observedShare: number; predictedShare: number; log10P: number } | null;
 }
@@ -96,12 +98,6 @@ const MAX_SIBLINGS = 20;
  * use the column there: seeing it moves their prediction by SIBLING_MIN_USE of the minimum gap.
  */
 const SIBLING_MIN_USE = 0.5;
-/**
- * Siblings that must contradict for the column to decide the label at other values. One: two
- * brought back false triggers on natural bands of held-out files (one sibling contradicting
- * there), for one planted value in a heaped column regained; a false reject costs more.
- */
-const SIBLINGS_NATURAL = 1;
 const SIBLING_ALPHA = 0.05;
 const SIBLING_EXCESS_Z = 2.326;
 /** Donor strata: rows sampled to find the tied column, bins per column, and the least normalised mutual information that counts as a tie. */
@@ -137,9 +133,10 @@ export async function restOfRowTests(needing: readonly TriggerCandidate[], input
     seed ^ 0xd0d0,
   );
   const predictor = new MarginalPredictor(data.features, aligned.classCount);
+  const binned = columnBins(input.dataset);
   for (const c of needing) {
     const columns = c.parts.map((p) => aligned.featureColumns.indexOf(p.column));
-    const donors = new Donors(pool, strataFor(input.dataset, aligned.featureColumns, c.parts.map((p) => p.column), pool));
+    const donors = new Donors(pool, strataFor(binned, aligned.featureColumns, c.parts.map((p) => p.column), pool));
     const carriers = contentSample(c.carriers, SAMPLE, keys, seed ^ 0x7e57);
     let observed = 0;
     for (const row of carriers) if (data.labels[row] === c.targetClass) observed++;
@@ -173,7 +170,7 @@ export async function restOfRowTests(needing: readonly TriggerCandidate[], input
     // and so do the sibling sensors), and so do rows stamped without relabelling (clean-label).
     // Closer to the file than to the class counts as the former (used for weak reactions).
     const unlikeTheClass = ofClass.length === 0 || predictedShare <= (populationShare + classShare) / 2;
-    const contradicts = gap.gap >= options.restOfRowMinGap && logP <= Math.log(options.restOfRowAlpha) && !siblings.decide;
+    const contradicts = gap.gap >= options.restOfRowMinGap && logP <= Math.log(options.restOfRowAlpha) && siblings.contradicting === 0;
     result.set(c, { tested, observedShare, predictedShare, populationShare, classShare, logP, siblings, contradicts, unlikeTheClass });
   }
   return result;
@@ -252,7 +249,7 @@ function siblingTest(
       strongest = { row: group[0], rows: group.length, targetClass: best, observedShare, predictedShare: hiddenMean[best], log10P: logP / Math.LN10 };
     }
   }
-  return { tested: tested.length, contradicting, decide: contradicting >= SIBLINGS_NATURAL, strongest };
+  return { tested: tested.length, contradicting, strongest };
 }
 
 /**
@@ -295,34 +292,51 @@ function quantileBins(values: Float64Array, rows: Uint32Array): (row: number) =>
  * zero for one mode) is hidden without making the row one no data has; any row when none is tied,
  * or when its bin holds fewer than DONORS donors.
  */
-function strataFor(dataset: Dataset, featureColumns: readonly number[], hidden: readonly number[], pool: Uint32Array): Uint32Array | null {
+function strataFor(binned: (column: number) => Binned, featureColumns: readonly number[], hidden: readonly number[], pool: Uint32Array): ((row: number) => number) | null {
   const sample = pool.subarray(0, TIE_SAMPLE);
   if (sample.length === 0) return null;
-  const binned = (column: number): { bins: Uint32Array; count: number } => {
-    const index = dataset.indexes.valueIndex(column);
-    const { of, count } = valueBins(index, TIE_BINS);
-    return { bins: Uint32Array.from(index.ids, (id) => (id === MISSING_CODE ? count : of[id])), count: count + 1 };
-  };
   const hiddenBins = hidden.map(binned);
-  let best: { bins: Uint32Array; tie: number } | null = null;
+  let best: { bins: Binned; tie: number } | null = null;
   for (const column of featureColumns) {
     if (hidden.includes(column)) continue;
     const other = binned(column);
     const tie = Math.max(...hiddenBins.map((h) => normalisedInformation(h, other, sample)));
-    if (tie >= MIN_TIE && (!best || tie > best.tie)) best = { bins: other.bins, tie };
+    if (tie >= MIN_TIE && (!best || tie > best.tie)) best = { bins: other, tie };
   }
-  return best?.bins ?? null;
+  return best?.bins.of ?? null;
+}
+
+/** A column's bin per row (missing cells in a bin of their own) and the number of bins. */
+interface Binned {
+  of: (row: number) => number;
+  count: number;
+}
+
+/** Each feature column's bins, made once per dataset and call from its value index (no pass over the rows). */
+function columnBins(dataset: Dataset): (column: number) => Binned {
+  const made = new Map<number, Binned>();
+  return (column) => {
+    let binned = made.get(column);
+    if (!binned) {
+      const index = dataset.indexes.valueIndex(column);
+      const { ids } = index;
+      const { of, count } = valueBins(index, TIE_BINS);
+      made.set(column, (binned = { of: (row) => (ids[row] === MISSING_CODE ? count : of[ids[row]]), count: count + 1 }));
+    }
+    return binned;
+  };
 }
 
 /** I(a; b) / H(a) over the sample rows (0 when a is constant there). */
-function normalisedInformation(a: { bins: Uint32Array; count: number }, b: { bins: Uint32Array; count: number }, rows: Uint32Array): number {
+function normalisedInformation(a: Binned, b: Binned, rows: Uint32Array): number {
   const joint = new Float64Array(a.count * b.count);
   const ofA = new Float64Array(a.count);
   const ofB = new Float64Array(b.count);
   for (const row of rows) {
-    joint[a.bins[row] * b.count + b.bins[row]]++;
-    ofA[a.bins[row]]++;
-    ofB[b.bins[row]]++;
+    const [x, y] = [a.of(row), b.of(row)];
+    joint[x * b.count + y]++;
+    ofA[x]++;
+    ofB[y]++;
   }
   const n = rows.length;
   const entropy = (counts: Float64Array): number => {
@@ -341,13 +355,13 @@ class Donors {
 
   constructor(
     private readonly pool: Uint32Array,
-    private readonly strata: Uint32Array | null,
+    private readonly stratumOf: ((row: number) => number) | null,
   ) {
-    if (strata) {
+    if (stratumOf) {
       for (const row of pool) {
-        const entry = this.byStratum.get(strata[row]);
+        const entry = this.byStratum.get(stratumOf(row));
         if (entry) entry.rows.push(row);
-        else this.byStratum.set(strata[row], { rows: [row], next: 0 });
+        else this.byStratum.set(stratumOf(row), { rows: [row], next: 0 });
       }
     }
   }
@@ -360,7 +374,7 @@ class Donors {
 
   /** The next donor for a row (the row itself when there is no donor at all). */
   pick(row: number): number {
-    const entry = this.strata ? this.byStratum.get(this.strata[row]) : undefined;
+    const entry = this.stratumOf ? this.byStratum.get(this.stratumOf(row)) : undefined;
     if (entry && entry.rows.length >= DONORS) return entry.rows[entry.next++ % entry.rows.length];
     return this.pool.length ? this.pool[this.cursor++ % this.pool.length] : row;
   }

@@ -408,7 +408,6 @@ function siblingEvidence(candidate: Dataset, c: TriggerCandidate, siblings: Rest
   return {
     tested: siblings.tested,
     contradicting: siblings.contradicting,
-    decide: siblings.decide,
     strongest: s && {
       values: c.parts.map((p) => ({ column: candidate.table.columns[p.column].name, value: cellValue(candidate, p.column, s.row) })),
       rows: s.rows,
@@ -433,7 +432,7 @@ function strongPredictorFinding(candidate: Dataset, item: Probed): Finding {
     .map((p) => `${candidate.table.columns[p.column].name} ${p.range ? `in ${formatRange(p.range)}` : `= ${formatValue(p.value)}`}`)
     .join(' with ');
   const rest = item.implausible.restOfRow;
-  const sibling = rest?.siblings.decide ? rest.siblings.strongest : null;
+  const sibling = rest?.siblings.contradicting ? rest.siblings.strongest : null;
   const siblingText = sibling
     ? `; other values of ${c.parts.length > 1 ? 'these columns' : 'the column'} decide the label as strongly (${rest!.siblings.contradicting} of ${rest!.siblings.tested} tested, e.g. ` +
       `${c.parts.map((p) => `${candidate.table.columns[p.column].name} = ${displayValue(cellValue(candidate, p.column, sibling.row))}`).join(' with ')}: ` +
